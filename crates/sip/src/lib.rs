@@ -1,0 +1,4 @@
+//! Sans-IO SIP for dialbridge: messages, transactions, dialogs and digest auth.
+//!
+//! Nothing here touches a socket or reads a clock: callers pass bytes and the current
+//! time in, and drain what should be sent out.
