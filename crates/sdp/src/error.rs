@@ -74,9 +74,6 @@ pub enum MalformedReason {
     /// The `m=` line is not `<media> <port>[/<n>] <proto> <fmt> …` (RFC 4566 §5.14).
     #[error("m= line is not <media> <port> <proto> <fmt>...")]
     BadMedia,
-    /// The `a=rtcp` attribute is not `<port> [IN IP4|IP6 <address>]` (RFC 3605).
-    #[error("a=rtcp is not <port> [IN IP4|IP6 <address>]")]
-    BadRtcp,
     /// The stream we chose has no `c=` at media or session level (RFC 4566 §5.7).
     #[error("audio stream has no connection address")]
     MissingConnection,

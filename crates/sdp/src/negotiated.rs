@@ -90,13 +90,12 @@ pub(crate) fn remote_addresses(
             reason: MalformedReason::MissingConnection,
         }))?;
     let rtp = SocketAddr::new(ip, media.port);
-    let rtcp = match media.attribute_value("rtcp") {
-        Some(value) => parse_rtcp(value, ip).ok_or(NegotiationError::Malformed(MalformedSdp {
-            line: 0,
-            reason: MalformedReason::BadRtcp,
-        }))?,
-        None => SocketAddr::new(ip, media.port.saturating_add(1)),
-    };
+    // A garbled `a=rtcp` should not cost the call: RTCP is secondary, so fall back to the
+    // RFC 3550 §11 default rather than refuse.
+    let rtcp = media
+        .attribute_value("rtcp")
+        .and_then(|value| parse_rtcp(value, ip))
+        .unwrap_or_else(|| SocketAddr::new(ip, media.port.saturating_add(1)));
     Ok((rtp, rtcp))
 }
 

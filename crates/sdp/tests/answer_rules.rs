@@ -501,3 +501,23 @@ fn no_common_codec_beats_unsupported_profile_when_both_apply() {
         Err(NegotiationError::NoCommonCodec)
     );
 }
+
+#[test]
+fn garbled_rtcp_attribute_falls_back_to_port_plus_one() {
+    let offer = pcmu_offer("198.51.100.7", "a=rtcp:\na=rtcp-mux");
+    let answer = answer(&offer, &local_v4()).expect("negotiates");
+    assert_eq!(
+        answer.audio.remote_rtcp,
+        "198.51.100.7:5005".parse().expect("addr")
+    );
+}
+
+#[test]
+fn rtcp_attribute_with_ipv6_address() {
+    let offer = pcmu_offer("198.51.100.7", "a=rtcp:6001 IN IP6 2001:db8::77");
+    let answer = answer(&offer, &local_v4()).expect("negotiates");
+    assert_eq!(
+        answer.audio.remote_rtcp,
+        "[2001:db8::77]:6001".parse().expect("addr")
+    );
+}
