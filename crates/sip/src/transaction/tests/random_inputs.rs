@@ -177,7 +177,8 @@ impl Fuzzed for NonInviteServer {
     }
 }
 
-fn run_random<M: Fuzzed>(seed: u64) {
+/// Runs one random sequence; returns whether the machine ended Terminated.
+fn run_random<M: Fuzzed>(seed: u64) -> bool {
     let mut rng = Rng(seed | 1);
     let base = Instant::now();
     let kind = if rng.below(2) == 0 {
@@ -204,7 +205,7 @@ fn run_random<M: Fuzzed>(seed: u64) {
     let mut terminated_reports = 0;
     let mut state = machine.state();
 
-    for _ in 0..80 {
+    for _ in 0..=rng.below(80) {
         let was_terminated = machine.is_terminated();
         match rng.below(6) {
             0 | 1 => machine.random_input(now, &mut rng),
@@ -251,26 +252,39 @@ fn run_random<M: Fuzzed>(seed: u64) {
     }
     assert!(terminated_reports <= 1);
     assert_eq!(terminated_reports == 1, machine.is_terminated());
+    machine.is_terminated()
+}
+
+/// Runs many seeds and checks the runs were not vacuous: some ended, some did not.
+fn run_many<M: Fuzzed>(salt: u64) {
+    let terminated = (0..RUNS)
+        .filter(|seed| run_random::<M>(seed * 7_919 + salt))
+        .count();
+    assert!(terminated > 0, "no random run reached Terminated");
+    assert!(
+        terminated < usize::try_from(RUNS).unwrap_or(usize::MAX),
+        "every run terminated"
+    );
 }
 
 const RUNS: u64 = 400;
 
 #[test]
 fn invite_client_survives_random_inputs() {
-    (0..RUNS).for_each(|seed| run_random::<InviteClient>(seed * 7_919 + 1));
+    run_many::<InviteClient>(1);
 }
 
 #[test]
 fn non_invite_client_survives_random_inputs() {
-    (0..RUNS).for_each(|seed| run_random::<NonInviteClient>(seed * 7_919 + 2));
+    run_many::<NonInviteClient>(2);
 }
 
 #[test]
 fn invite_server_survives_random_inputs() {
-    (0..RUNS).for_each(|seed| run_random::<InviteServer>(seed * 7_919 + 3));
+    run_many::<InviteServer>(3);
 }
 
 #[test]
 fn non_invite_server_survives_random_inputs() {
-    (0..RUNS).for_each(|seed| run_random::<NonInviteServer>(seed * 7_919 + 4));
+    run_many::<NonInviteServer>(4);
 }
