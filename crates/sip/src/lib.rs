@@ -3,5 +3,7 @@
 //! Nothing here touches a socket or reads a clock: callers pass bytes and the current
 //! time in, and drain what should be sent out.
 
+pub mod dialog;
+pub mod endpoint;
 pub mod message;
 pub mod transaction;

@@ -1,0 +1,339 @@
+//! Session timers (RFC 4028) as the UAS: negotiate the interval and the refresher from
+//! an INVITE or UPDATE, then say when the session must be refreshed or torn down.
+//!
+//! Kept free of message types so the negotiation rules can be tested on their own.
+
+use std::time::{Duration, Instant};
+
+/// Who sends the periodic refresh (RFC 4028 section 7.1 `refresher` parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refresher {
+    Uac,
+    Uas,
+}
+
+impl Refresher {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refresher::Uac => "uac",
+            Refresher::Uas => "uas",
+        }
+    }
+}
+
+/// What the request said about session timers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionTimerRequest {
+    /// `Session-Expires` delta-seconds, when present.
+    pub session_expires: Option<u32>,
+    /// `refresher` parameter of `Session-Expires`, when present.
+    pub refresher: Option<Refresher>,
+    /// `Min-SE` delta-seconds, when present.
+    pub min_se: Option<u32>,
+    /// Whether the UAC listed `timer` in Supported (or Require).
+    pub uac_supports_timer: bool,
+}
+
+/// Our side of the negotiation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTimerPolicy {
+    /// Interval we propose when the UAC proposes none.
+    pub default_expires: u32,
+    /// Smallest interval we accept; below it we answer 422 (RFC 4028 section 8.1).
+    pub min_se: u32,
+}
+
+/// The outcome for one INVITE or UPDATE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionTimerDecision {
+    /// No session timer on this dialog: the UAC neither asked nor supports it.
+    None,
+    /// Answer 422 with `Min-SE: min_se`.
+    TooSmall { min_se: u32 },
+    /// Run a session timer; put `Session-Expires: interval;refresher=..` in the 2xx, with
+    /// `Require: timer` when the UAC supports it.
+    Active {
+        interval: u32,
+        refresher: Refresher,
+        require_timer: bool,
+    },
+}
+
+impl SessionTimerPolicy {
+    pub fn decide(&self, request: &SessionTimerRequest) -> SessionTimerDecision {
+        // The floor is ours or the largest Min-SE a proxy on the path demanded
+        // (RFC 4028 section 9: the UAS must not pick less than the request's Min-SE).
+        let floor = self.min_se.max(request.min_se.unwrap_or(0));
+        let interval = match request.session_expires {
+            Some(asked) if asked < self.min_se => {
+                return SessionTimerDecision::TooSmall {
+                    min_se: self.min_se,
+                }
+            }
+            Some(asked) => asked,
+            None if request.uac_supports_timer => self.default_expires.max(floor),
+            // RFC 4028 section 9 lets a UAS impose a timer on a UAC without support,
+            // refreshing itself; we choose not to: such UACs are old, and dead calls are
+            // caught by media inactivity instead, which needs no re-INVITE from us.
+            None => return SessionTimerDecision::None,
+        };
+        let refresher = match (request.refresher, request.uac_supports_timer) {
+            (Some(chosen), true) => chosen,
+            // Without `timer` support the UAC cannot be the refresher (section 9).
+            (_, false) => Refresher::Uas,
+            // Section 9 leaves the choice to us; the UAC refreshing costs us nothing.
+            (None, true) => Refresher::Uac,
+        };
+        SessionTimerDecision::Active {
+            interval,
+            refresher,
+            require_timer: request.uac_supports_timer,
+        }
+    }
+}
+
+/// A running session timer for one dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTimer {
+    pub interval: u32,
+    pub refresher: Refresher,
+    last_refresh: Instant,
+    /// We sent a refresh and await its answer: only expiry is left to watch for.
+    refresh_in_flight: bool,
+}
+
+/// What a session timer asks for when its deadline passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionTimerAction {
+    /// We are the refresher: send a refreshing UPDATE or re-INVITE now.
+    SendRefresh,
+    /// The other side failed to refresh in time: send BYE (RFC 4028 section 10).
+    Expire,
+}
+
+impl SessionTimer {
+    pub fn start(now: Instant, interval: u32, refresher: Refresher) -> Self {
+        SessionTimer {
+            interval,
+            refresher,
+            last_refresh: now,
+            refresh_in_flight: false,
+        }
+    }
+
+    /// A successful refresh (ours answered 2xx, or theirs received) restarts the interval.
+    pub fn refreshed(&mut self, now: Instant, interval: u32, refresher: Refresher) {
+        self.interval = interval;
+        self.refresher = refresher;
+        self.last_refresh = now;
+        self.refresh_in_flight = false;
+    }
+
+    fn we_refresh_next(&self) -> bool {
+        self.refresher == Refresher::Uas && !self.refresh_in_flight
+    }
+
+    /// When something must happen next.
+    pub fn deadline(&self) -> Instant {
+        let interval = Duration::from_secs(u64::from(self.interval));
+        if self.we_refresh_next() {
+            // Section 10: the refresher refreshes at half the interval.
+            self.last_refresh + interval / 2
+        } else {
+            // Section 10: the other side waits the interval less min(32 s, interval/3)
+            // before giving up, leaving the refresher's request time to arrive.
+            let margin = Duration::from_secs(32).min(interval / 3);
+            self.last_refresh + interval - margin
+        }
+    }
+
+    pub fn poll(&self, now: Instant) -> Option<SessionTimerAction> {
+        if now < self.deadline() {
+            return None;
+        }
+        Some(if self.we_refresh_next() {
+            SessionTimerAction::SendRefresh
+        } else {
+            SessionTimerAction::Expire
+        })
+    }
+
+    /// After we sent a refresh, wait for its answer instead of asking again at once:
+    /// the next deadline is the session's real expiry.
+    pub fn refresh_sent(&mut self) {
+        self.refresh_in_flight = true;
+    }
+}
+
+/// Parses a `Session-Expires` value: `delta-seconds *(;param)` (RFC 4028 section 4).
+pub fn parse_session_expires(value: &str) -> Option<(u32, Option<Refresher>)> {
+    let mut parts = value.split(';');
+    let seconds = parts.next()?.trim().parse::<u32>().ok()?;
+    let mut refresher = None;
+    for param in parts {
+        let (name, param_value) = param.split_once('=').unwrap_or((param, ""));
+        if name.trim().eq_ignore_ascii_case("refresher") {
+            refresher = match param_value.trim().to_ascii_lowercase().as_str() {
+                "uac" => Some(Refresher::Uac),
+                "uas" => Some(Refresher::Uas),
+                _ => return None,
+            };
+        }
+    }
+    Some((seconds, refresher))
+}
+
+/// Parses a `Min-SE` value: `delta-seconds *(;param)`.
+pub fn parse_min_se(value: &str) -> Option<u32> {
+    value.split(';').next()?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: SessionTimerPolicy = SessionTimerPolicy {
+        default_expires: 1800,
+        min_se: 90,
+    };
+
+    fn request(
+        se: Option<u32>,
+        refresher: Option<Refresher>,
+        supported: bool,
+    ) -> SessionTimerRequest {
+        SessionTimerRequest {
+            session_expires: se,
+            refresher,
+            min_se: None,
+            uac_supports_timer: supported,
+        }
+    }
+
+    #[test]
+    fn too_small_interval_gets_422_with_our_floor() {
+        assert_eq!(
+            POLICY.decide(&request(Some(60), None, true)),
+            SessionTimerDecision::TooSmall { min_se: 90 }
+        );
+    }
+
+    #[test]
+    fn requested_refresher_is_kept_when_uac_supports_timer() {
+        assert_eq!(
+            POLICY.decide(&request(Some(600), Some(Refresher::Uas), true)),
+            SessionTimerDecision::Active {
+                interval: 600,
+                refresher: Refresher::Uas,
+                require_timer: true
+            }
+        );
+        assert_eq!(
+            POLICY.decide(&request(Some(600), None, true)),
+            SessionTimerDecision::Active {
+                interval: 600,
+                refresher: Refresher::Uac,
+                require_timer: true
+            }
+        );
+    }
+
+    #[test]
+    fn uac_without_support_never_refreshes() {
+        assert_eq!(
+            POLICY.decide(&request(Some(600), Some(Refresher::Uac), false)),
+            SessionTimerDecision::Active {
+                interval: 600,
+                refresher: Refresher::Uas,
+                require_timer: false
+            }
+        );
+        assert_eq!(
+            POLICY.decide(&request(None, None, false)),
+            SessionTimerDecision::None
+        );
+    }
+
+    #[test]
+    fn supported_without_interval_gets_our_default_but_not_below_min_se() {
+        assert_eq!(
+            POLICY.decide(&request(None, None, true)),
+            SessionTimerDecision::Active {
+                interval: 1800,
+                refresher: Refresher::Uac,
+                require_timer: true
+            }
+        );
+        let mut asked = request(None, None, true);
+        asked.min_se = Some(3600);
+        assert_eq!(
+            POLICY.decide(&asked),
+            SessionTimerDecision::Active {
+                interval: 3600,
+                refresher: Refresher::Uac,
+                require_timer: true
+            }
+        );
+    }
+
+    #[test]
+    fn uas_refreshes_at_half_and_uac_expiry_leaves_a_margin() {
+        let start = Instant::now();
+        let ours = SessionTimer::start(start, 600, Refresher::Uas);
+        assert_eq!(ours.poll(start + Duration::from_secs(299)), None);
+        assert_eq!(
+            ours.poll(start + Duration::from_secs(300)),
+            Some(SessionTimerAction::SendRefresh)
+        );
+
+        let theirs = SessionTimer::start(start, 600, Refresher::Uac);
+        assert_eq!(theirs.deadline(), start + Duration::from_secs(568));
+        assert_eq!(theirs.poll(start + Duration::from_secs(567)), None);
+        assert_eq!(
+            theirs.poll(start + Duration::from_secs(568)),
+            Some(SessionTimerAction::Expire)
+        );
+
+        let short = SessionTimer::start(start, 90, Refresher::Uac);
+        assert_eq!(short.deadline(), start + Duration::from_secs(60));
+    }
+
+    #[test]
+    fn refresh_restarts_the_interval() {
+        let start = Instant::now();
+        let mut timer = SessionTimer::start(start, 600, Refresher::Uac);
+        timer.refreshed(start + Duration::from_secs(500), 600, Refresher::Uac);
+        assert_eq!(timer.poll(start + Duration::from_secs(600)), None);
+        assert_eq!(timer.deadline(), start + Duration::from_secs(1068));
+    }
+
+    #[test]
+    fn after_sending_a_refresh_we_wait_for_expiry_not_resend() {
+        let start = Instant::now() + Duration::from_secs(1000);
+        let mut timer = SessionTimer::start(start, 600, Refresher::Uas);
+        let at = start + Duration::from_secs(300);
+        assert_eq!(timer.poll(at), Some(SessionTimerAction::SendRefresh));
+        timer.refresh_sent();
+        assert_eq!(timer.poll(at), None);
+        assert_eq!(
+            timer.poll(at + Duration::from_secs(268)),
+            Some(SessionTimerAction::Expire)
+        );
+    }
+
+    #[test]
+    fn header_values_parse() {
+        assert_eq!(
+            parse_session_expires("1800;refresher=uac"),
+            Some((1800, Some(Refresher::Uac)))
+        );
+        assert_eq!(
+            parse_session_expires(" 90 ; Refresher = UAS"),
+            Some((90, Some(Refresher::Uas)))
+        );
+        assert_eq!(parse_session_expires("600"), Some((600, None)));
+        assert_eq!(parse_session_expires("600;refresher=both"), None);
+        assert_eq!(parse_session_expires("abc"), None);
+        assert_eq!(parse_min_se("90;x=y"), Some(90));
+    }
+}

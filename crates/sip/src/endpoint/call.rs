@@ -1,0 +1,59 @@
+//! One call as the endpoint tracks it: its dialog, the transactions it is waiting on,
+//! and the offer/answer and session-timer state.
+
+use bytes::Bytes;
+
+use crate::dialog::session_timer::SessionTimer;
+use crate::dialog::Dialog;
+use crate::message::Request;
+use crate::transaction::TwoXxRetransmitter;
+
+use super::server::ServerKey;
+use super::types::{CallHandle, Peer, ReofferMethod};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallState {
+    /// INVITE received, waiting for the call logic to accept or reject it.
+    Incoming,
+    /// 2xx sent, waiting for the ACK.
+    Answered,
+    /// ACK received.
+    Confirmed,
+}
+
+/// A re-INVITE or UPDATE from them that the call logic has not answered yet.
+#[derive(Debug)]
+pub struct PendingReoffer {
+    pub method: ReofferMethod,
+    pub request: Request,
+    pub server: ServerKey,
+    pub had_offer: bool,
+}
+
+#[derive(Debug)]
+pub struct Call {
+    pub handle: CallHandle,
+    pub state: CallState,
+    /// Where the call's signalling comes from and our requests go when the route set
+    /// and Contact name no usable address.
+    pub peer: Peer,
+    pub invite: Request,
+    pub invite_server: ServerKey,
+    pub dialog: Dialog,
+    /// Whether the INVITE carried an offer; if not, the ACK carries the answer.
+    pub invite_had_offer: bool,
+    /// Our 2xx to the INVITE or a re-INVITE, retransmitted until ACKed (RFC 3261 13.3.1.4).
+    pub two_xx: Option<TwoXxRetransmitter>,
+    /// CSeq of the INVITE whose 2xx is being retransmitted: the ACK must match it.
+    pub two_xx_cseq: u32,
+    /// Whether the ACK for `two_xx` brings the answer to an offer we made.
+    pub ack_brings_answer: bool,
+    pub pending_reoffer: Option<PendingReoffer>,
+    /// A re-INVITE or UPDATE we sent that has not been answered yet (glare detection).
+    pub own_request_in_flight: bool,
+    pub session_timer: Option<SessionTimer>,
+    /// Our last SDP, re-sent unchanged when we refresh the session with a re-INVITE.
+    pub local_sdp: Bytes,
+    /// Whether they allow UPDATE, which refreshes a session without SDP (RFC 4028 section 9).
+    pub peer_allows_update: bool,
+}

@@ -1,0 +1,114 @@
+//! Client transactions for the requests we send inside calls (BYE, session refreshes).
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use crate::message::Request;
+use crate::transaction::{InviteClient, NonInviteClient, Output};
+
+use super::types::{CallHandle, Peer, ReofferMethod, Transmit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientPurpose {
+    /// Ending a call; nobody waits for the answer.
+    Bye,
+    /// A session-timer refresh (RFC 4028) for the call.
+    Refresh {
+        call: CallHandle,
+        method: ReofferMethod,
+    },
+}
+
+#[derive(Debug)]
+pub enum ClientMachine {
+    Invite(InviteClient),
+    NonInvite(NonInviteClient),
+}
+
+#[derive(Debug)]
+pub struct ClientTransaction {
+    pub to: Peer,
+    pub purpose: ClientPurpose,
+    pub request: Request,
+    pub machine: ClientMachine,
+    /// For a re-INVITE: the ACK we sent for its 2xx, re-sent for each retransmitted 2xx.
+    pub ack_for_2xx: Option<Bytes>,
+    /// Whether the outcome was already reported; retransmitted finals are not news.
+    pub reported: bool,
+}
+
+/// What finished transactions report back to the endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientOutcome {
+    /// A final response arrived.
+    Final { purpose: ClientPurpose, status: u16 },
+    /// No final response in time (Timer B or F), or the transport failed.
+    TimedOut { purpose: ClientPurpose },
+}
+
+#[derive(Debug, Default)]
+pub struct ClientTransactions {
+    by_branch: HashMap<String, ClientTransaction>,
+}
+
+impl ClientTransactions {
+    pub fn insert(&mut self, branch: String, transaction: ClientTransaction) {
+        self.by_branch.insert(branch, transaction);
+    }
+
+    pub fn get_mut(&mut self, branch: &str) -> Option<&mut ClientTransaction> {
+        self.by_branch.get_mut(branch)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_branch.len()
+    }
+
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.by_branch
+            .values()
+            .filter_map(|t| match &t.machine {
+                ClientMachine::Invite(m) => m.poll_timeout(),
+                ClientMachine::NonInvite(m) => m.poll_timeout(),
+            })
+            .min()
+    }
+
+    pub fn handle_timeout(&mut self, now: Instant) {
+        for transaction in self.by_branch.values_mut() {
+            match &mut transaction.machine {
+                ClientMachine::Invite(m) => m.handle_timeout(now),
+                ClientMachine::NonInvite(m) => m.handle_timeout(now),
+            }
+        }
+    }
+
+    /// Collects what the transactions want sent, reports timeouts, drops the finished ones.
+    pub fn drain(&mut self, transmits: &mut Vec<Transmit>, outcomes: &mut Vec<ClientOutcome>) {
+        self.by_branch.retain(|_, transaction| {
+            let mut finished = false;
+            while let Some(output) = match &mut transaction.machine {
+                ClientMachine::Invite(m) => m.poll_output(),
+                ClientMachine::NonInvite(m) => m.poll_output(),
+            } {
+                match output {
+                    Output::Transmit(bytes) => transmits.push(Transmit {
+                        to: transaction.to,
+                        bytes,
+                    }),
+                    Output::Timeout(_) | Output::TransportError if !transaction.reported => {
+                        transaction.reported = true;
+                        outcomes.push(ClientOutcome::TimedOut {
+                            purpose: transaction.purpose,
+                        })
+                    }
+                    Output::Terminated => finished = true,
+                    _ => {}
+                }
+            }
+            !finished
+        });
+    }
+}

@@ -1,0 +1,386 @@
+//! What the call logic tells the endpoint to do with a call.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use crate::dialog::session_timer::{SessionTimer, SessionTimerDecision};
+use crate::message::{HeaderName, Method, Request, Response};
+use crate::transaction::{InviteClient, NonInviteClient, TwoXxRetransmitter};
+
+use super::build;
+use super::call::CallState;
+use super::client::{ClientMachine, ClientPurpose, ClientTransaction};
+use super::routing::{uri_destination, uri_transport};
+use super::types::{CallEndReason, CallHandle, CommandError, Peer, ReofferMethod, Transport};
+use super::Endpoint;
+
+impl Endpoint {
+    /// Sends 180 Ringing (or 183 with early media when `sdp` is given).
+    pub fn ring(
+        &mut self,
+        now: Instant,
+        call: CallHandle,
+        sdp: Option<Bytes>,
+    ) -> Result<(), CommandError> {
+        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
+        if state.state != CallState::Incoming {
+            return Err(CommandError::WrongState("ring needs an unanswered call"));
+        }
+        let (key, invite, tag) = (
+            state.invite_server.clone(),
+            state.invite.clone(),
+            state.dialog.id.local_tag.clone(),
+        );
+        let mut response = match &sdp {
+            Some(_) => self.response_with_tag(&invite, 183, "Session Progress", &tag),
+            None => self.response_with_tag(&invite, 180, "Ringing", &tag),
+        };
+        response.headers.push(
+            HeaderName::Contact,
+            build::contact_header(&self.config, state.peer.transport),
+        );
+        if let Some(sdp) = sdp {
+            response = build::with_sdp(response, sdp);
+        }
+        let status = response.status;
+        if let Some(super::server::ServerTransaction {
+            machine: super::server::ServerMachine::Invite(m),
+            ..
+        }) = self.servers.get_mut(&key)
+        {
+            let _ = m.send_response(now, status, response.to_bytes());
+        }
+        self.collect(now);
+        Ok(())
+    }
+
+    /// Answers the INVITE with 200 OK carrying `sdp`: our answer when the INVITE had an
+    /// offer, our offer when it had none (the answer then comes in the ACK).
+    pub fn accept_call(
+        &mut self,
+        now: Instant,
+        call: CallHandle,
+        sdp: Bytes,
+    ) -> Result<(), CommandError> {
+        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
+        if state.state != CallState::Incoming {
+            return Err(CommandError::WrongState("accept needs an unanswered call"));
+        }
+        let invite = state.invite.clone();
+        let key = state.invite_server.clone();
+        let decision = self.session_timer_decision(&invite);
+        let response = self.ok_with_session(call, &invite, decision, sdp.clone());
+        let bytes = response.to_bytes();
+        self.send_final(now, &key, response);
+        let timers = self.config.timers;
+        let Some(state) = self.calls.get_mut(&call) else {
+            return Err(CommandError::UnknownCall);
+        };
+        state.state = CallState::Answered;
+        state.local_sdp = sdp;
+        state.ack_brings_answer = !state.invite_had_offer;
+        state.two_xx_cseq = state.dialog.remote_cseq;
+        state.two_xx = Some(TwoXxRetransmitter::new(now, timers, bytes));
+        if let SessionTimerDecision::Active {
+            interval,
+            refresher,
+            ..
+        } = decision
+        {
+            state.session_timer = Some(SessionTimer::start(now, interval, refresher));
+        }
+        self.collect(now);
+        Ok(())
+    }
+
+    /// Refuses an unanswered call with a final status (3xx to 6xx), adding `headers`
+    /// (e.g. WWW-Authenticate for 401, Retry-After for 503).
+    pub fn reject_call(
+        &mut self,
+        now: Instant,
+        call: CallHandle,
+        status: u16,
+        reason: &str,
+        headers: Vec<(HeaderName, String)>,
+    ) -> Result<(), CommandError> {
+        if !(300..700).contains(&status) {
+            return Err(CommandError::BadStatus(status));
+        }
+        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
+        if state.state != CallState::Incoming {
+            return Err(CommandError::WrongState("reject needs an unanswered call"));
+        }
+        let (key, invite, tag) = (
+            state.invite_server.clone(),
+            state.invite.clone(),
+            state.dialog.id.local_tag.clone(),
+        );
+        let mut response = self.response_with_tag(&invite, status, reason, &tag);
+        for (name, value) in headers {
+            response.headers.push(name, value);
+        }
+        self.send_final(now, &key, response);
+        self.forget_call(call, CallEndReason::Rejected);
+        self.collect(now);
+        Ok(())
+    }
+
+    /// Answers a pending re-INVITE or UPDATE: `Ok(sdp)` sends 200 with that SDP (our
+    /// answer to their offer, or our offer when they sent none); `Err(status)` refuses it
+    /// (488 for an offer we cannot take) and the call goes on with the old session.
+    pub fn answer_reoffer(
+        &mut self,
+        now: Instant,
+        call: CallHandle,
+        answer: Result<Bytes, u16>,
+    ) -> Result<(), CommandError> {
+        let state = self.calls.get_mut(&call).ok_or(CommandError::UnknownCall)?;
+        let pending = state
+            .pending_reoffer
+            .take()
+            .ok_or(CommandError::WrongState("no re-offer is pending"))?;
+        let response = match answer {
+            Ok(sdp) => {
+                let state = self.calls.get_mut(&call).ok_or(CommandError::UnknownCall)?;
+                state.local_sdp = sdp.clone();
+                self.session_refresh_response(now, call, &pending.request, Some(sdp))
+            }
+            Err(status) => {
+                let reason = crate::message::default_reason(status);
+                self.response_to(&pending.request, status, reason)
+            }
+        };
+        let success = response.status < 300;
+        let bytes = response.to_bytes();
+        self.send_final(now, &pending.server, response);
+        if success && pending.method == ReofferMethod::Invite {
+            let timers = self.config.timers;
+            if let Some(state) = self.calls.get_mut(&call) {
+                state.two_xx = Some(TwoXxRetransmitter::new(now, timers, bytes));
+                state.two_xx_cseq = state.dialog.remote_cseq;
+                state.ack_brings_answer = !pending.had_offer;
+            }
+        }
+        self.collect(now);
+        Ok(())
+    }
+
+    /// Ends a call from our side: BYE once answered; an unanswered call gets a final
+    /// 480 instead (the caller gave up on nothing; we did).
+    pub fn hangup(&mut self, now: Instant, call: CallHandle) -> Result<(), CommandError> {
+        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
+        if state.state == CallState::Incoming {
+            return self.reject_call(now, call, 480, "Temporarily Unavailable", Vec::new());
+        }
+        self.end_call_with_bye(now, call, CallEndReason::LocalHangup);
+        self.collect(now);
+        Ok(())
+    }
+
+    pub(super) fn end_call_with_bye(
+        &mut self,
+        now: Instant,
+        call: CallHandle,
+        reason: CallEndReason,
+    ) {
+        if self
+            .calls
+            .get(&call)
+            .is_some_and(|c| c.state != CallState::Incoming)
+        {
+            if let Some(bye) = self.start_in_dialog_request(now, call, Method::Bye, None) {
+                let _ = bye;
+            }
+        }
+        self.forget_call(call, reason);
+    }
+
+    /// Sends a session refresh (RFC 4028 section 7.4): UPDATE without a body when they
+    /// allow it, else a re-INVITE repeating our SDP unchanged.
+    pub(super) fn send_refresh(&mut self, now: Instant, call: CallHandle) {
+        let Some(state) = self.calls.get_mut(&call) else {
+            return;
+        };
+        if state.own_request_in_flight || state.pending_reoffer.is_some() || state.two_xx.is_some()
+        {
+            return; // the session is being renegotiated anyway
+        }
+        if let Some(timer) = state.session_timer.as_mut() {
+            timer.refresh_sent();
+        }
+        let (method, body) = if state.peer_allows_update {
+            (Method::Update, None)
+        } else {
+            (Method::Invite, Some(state.local_sdp.clone()))
+        };
+        state.own_request_in_flight = true;
+        let _ = self.start_in_dialog_request(now, call, method, body);
+    }
+
+    /// Builds and sends a request in the call's dialog through a new client transaction.
+    fn start_in_dialog_request(
+        &mut self,
+        now: Instant,
+        call: CallHandle,
+        method: Method,
+        sdp: Option<Bytes>,
+    ) -> Option<()> {
+        let branch = self.new_branch();
+        let config = self.config.clone();
+        let state = self.calls.get_mut(&call)?;
+        let transport = uri_transport(state.dialog.next_hop()).unwrap_or(state.peer.transport);
+        let mut request: Request = build::in_dialog_request(
+            &config,
+            &mut state.dialog,
+            method.clone(),
+            transport,
+            &branch,
+        );
+        if let Some(timer) = state
+            .session_timer
+            .as_ref()
+            .filter(|_| method != Method::Bye)
+        {
+            request.headers.push(
+                HeaderName::SessionExpires,
+                format!("{};refresher=uas", timer.interval),
+            );
+        }
+        if let Some(sdp) = sdp {
+            request
+                .headers
+                .push(HeaderName::ContentType, "application/sdp");
+            request.body = sdp;
+        }
+        // The next hop's address when it is an IP literal; otherwise the address the
+        // call's signalling came from (no DNS here: this layer does no IO).
+        let to = match uri_destination(state.dialog.next_hop()) {
+            Some(addr) if transport == state.peer.transport && addr == state.peer.addr => {
+                state.peer
+            }
+            Some(addr) if transport == Transport::Udp => Peer::udp(addr),
+            Some(addr) => Peer {
+                transport,
+                addr,
+                connection: None,
+            },
+            None => state.peer,
+        };
+        let purpose = match method {
+            Method::Bye => ClientPurpose::Bye,
+            Method::Invite => ClientPurpose::Refresh {
+                call,
+                method: ReofferMethod::Invite,
+            },
+            _ => ClientPurpose::Refresh {
+                call,
+                method: ReofferMethod::Update,
+            },
+        };
+        let kind = Self::transport_kind(to);
+        let bytes = request.to_bytes();
+        let machine = if method == Method::Invite {
+            ClientMachine::Invite(InviteClient::new(now, kind, config.timers, bytes))
+        } else {
+            ClientMachine::NonInvite(NonInviteClient::new(now, kind, config.timers, bytes))
+        };
+        self.clients.insert(
+            branch,
+            ClientTransaction {
+                to,
+                purpose,
+                request,
+                machine,
+                ack_for_2xx: None,
+                reported: false,
+            },
+        );
+        Some(())
+    }
+
+    /// The 200 OK for an INVITE, re-INVITE or UPDATE: Contact, capabilities, session
+    /// timer, Record-Route echoed (RFC 3261 12.1.1), and the SDP if any.
+    pub(super) fn ok_with_session(
+        &mut self,
+        call: CallHandle,
+        request: &Request,
+        decision: SessionTimerDecision,
+        sdp: Bytes,
+    ) -> Response {
+        let (tag, transport) = self
+            .calls
+            .get(&call)
+            .map(|c| (c.dialog.id.local_tag.clone(), c.peer.transport))
+            .unwrap_or_default_pair();
+        let mut response =
+            build::with_capabilities(self.response_with_tag(request, 200, "OK", &tag));
+        for record_route in request.headers.get_all(&HeaderName::RecordRoute) {
+            response
+                .headers
+                .push(HeaderName::RecordRoute, record_route.to_owned());
+        }
+        response.headers.push(
+            HeaderName::Contact,
+            build::contact_header(&self.config, transport),
+        );
+        if let SessionTimerDecision::Active {
+            interval,
+            refresher,
+            require_timer,
+        } = decision
+        {
+            response.headers.push(
+                HeaderName::SessionExpires,
+                format!("{interval};refresher={}", refresher.as_str()),
+            );
+            if require_timer {
+                response.headers.push(HeaderName::Require, "timer");
+            }
+        }
+        if sdp.is_empty() {
+            response
+        } else {
+            build::with_sdp(response, sdp)
+        }
+    }
+
+    /// The 2xx to a refresh or re-offer, restarting the session timer it negotiates.
+    pub(super) fn session_refresh_response(
+        &mut self,
+        now: Instant,
+        call: CallHandle,
+        request: &Request,
+        sdp: Option<Bytes>,
+    ) -> Response {
+        let decision = self.session_timer_decision(request);
+        if let Some(state) = self.calls.get_mut(&call) {
+            match decision {
+                SessionTimerDecision::Active {
+                    interval,
+                    refresher,
+                    ..
+                } => match state.session_timer.as_mut() {
+                    Some(timer) => timer.refreshed(now, interval, refresher),
+                    None => {
+                        state.session_timer = Some(SessionTimer::start(now, interval, refresher))
+                    }
+                },
+                // A refresh without Session-Expires turns the timer off (RFC 4028 section 9).
+                SessionTimerDecision::None => state.session_timer = None,
+                SessionTimerDecision::TooSmall { .. } => {}
+            }
+        }
+        self.ok_with_session(call, request, decision, sdp.unwrap_or_default())
+    }
+}
+
+trait DefaultPair {
+    fn unwrap_or_default_pair(self) -> (String, Transport);
+}
+
+impl DefaultPair for Option<(String, Transport)> {
+    fn unwrap_or_default_pair(self) -> (String, Transport) {
+        self.unwrap_or((String::new(), Transport::Udp))
+    }
+}

@@ -1,0 +1,791 @@
+//! What the endpoint does with each request and response that arrives.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use crate::dialog::session_timer::{
+    parse_min_se, parse_session_expires, SessionTimerDecision, SessionTimerRequest,
+};
+use crate::dialog::{Dialog, DialogId};
+use crate::message::{
+    validate_request, CSeq, HeaderName, Method, NameAddr, ParseError, Request, Response, Scheme,
+    Via,
+};
+use crate::transaction::{InviteServer, InviteServerState, NonInviteServer};
+
+use super::build::{self, ALLOWED_METHODS, SUPPORTED_OPTIONS};
+use super::call::{Call, CallState, PendingReoffer};
+use super::client::{ClientMachine, ClientOutcome};
+use super::routing::response_destination;
+use super::server::{ServerKey, ServerMachine, ServerTransaction};
+use super::types::{CallEndReason, CallHandle, Event, IncomingCall, Peer, ReofferMethod, Transmit};
+use super::Endpoint;
+
+impl Endpoint {
+    pub(super) fn handle_request(&mut self, now: Instant, source: Peer, request: Request) {
+        if let Err(error) = validate_request(&request) {
+            // An ACK is never answered (RFC 3261 17.2.1): there is no transaction for it.
+            if request.method != Method::Ack {
+                tracing::debug!(from = %source.addr, %error, "refusing an invalid request");
+                self.reply_stateless(source, &request, error.status_code(), &error.to_string());
+            }
+            return;
+        }
+        if request.method == Method::Ack {
+            self.handle_ack(now, &request);
+            return;
+        }
+        let Some(key) = ServerKey::of(&request, None) else {
+            self.reply_stateless(source, &request, 400, "Missing or bad Via");
+            return;
+        };
+        if let Some(transaction) = self.servers.get_mut(&key) {
+            // A retransmission: the transaction resends its last response, if any
+            // (RFC 3261 17.2.1 and 17.2.2); the TU never sees it again.
+            match &mut transaction.machine {
+                ServerMachine::Invite(machine) => machine.handle_request_retransmission(now),
+                ServerMachine::NonInvite(machine) => machine.handle_request_retransmission(now),
+            }
+            return;
+        }
+        if request.method == Method::Cancel {
+            self.handle_cancel(now, source, request, key);
+            return;
+        }
+        if let Some((status, reason)) = Self::precheck(&request) {
+            let mut response = self.response_to(&request, status, reason);
+            if status == 420 {
+                let unsupported = unsupported_requirements(&request).join(", ");
+                response.headers.push(HeaderName::Unsupported, unsupported);
+            }
+            if status == 405 || status == 501 {
+                response.headers.push(HeaderName::Allow, ALLOWED_METHODS);
+            }
+            self.respond_new_transaction(now, source, &request, key, response);
+            return;
+        }
+        let to_tag = request
+            .headers
+            .get(&HeaderName::To)
+            .and_then(|to| NameAddr::parse(to).ok())
+            .and_then(|to| to.tag().map(str::to_owned));
+        match to_tag {
+            Some(local_tag) => self.handle_in_dialog(now, source, request, key, local_tag),
+            None => self.handle_out_of_dialog(now, source, request, key),
+        }
+    }
+
+    /// Checks every new request passes before we act on it, in RFC 3261 8.2 order.
+    fn precheck(request: &Request) -> Option<(u16, &'static str)> {
+        let known = matches!(
+            request.method,
+            Method::Invite
+                | Method::Ack
+                | Method::Cancel
+                | Method::Bye
+                | Method::Options
+                | Method::Update
+                | Method::Info
+        );
+        if !known {
+            // 8.2.1: 501 for methods we do not know at all, 405 for SIP methods we
+            // know but do not serve (we are no registrar, presence or transfer server).
+            return Some(match request.method {
+                Method::Extension(_) => (501, "Not Implemented"),
+                _ => (405, "Method Not Allowed"),
+            });
+        }
+        // 8.2.2.1: we serve sip:, sips: and tel: Request-URIs only.
+        if !matches!(
+            request.uri.scheme(),
+            Scheme::Sip | Scheme::Sips | Scheme::Tel
+        ) {
+            return Some((416, "Unsupported URI Scheme"));
+        }
+        // A request that arrives with no hops left has looped through proxies. OPTIONS
+        // is the exception: a probe with Max-Forwards 0 asks us to answer ourselves
+        // (RFC 3261 11 and RFC 4475 3.3.11).
+        let max_forwards = request.headers.get(&HeaderName::MaxForwards);
+        if request.method != Method::Options && max_forwards.map(str::trim) == Some("0") {
+            return Some((483, "Too Many Hops"));
+        }
+        // 8.2.2.3: every Require tag must be one we support (CANCEL excepted).
+        if request.method != Method::Cancel && !unsupported_requirements(request).is_empty() {
+            return Some((420, "Bad Extension"));
+        }
+        // 8.2.3: a body we cannot read. Only INVITE and UPDATE bodies matter to us;
+        // INFO bodies go to the call logic as they are.
+        if matches!(request.method, Method::Invite | Method::Update)
+            && !request.body.is_empty()
+            && !is_sdp(request)
+        {
+            return Some((415, "Unsupported Media Type"));
+        }
+        None
+    }
+
+    fn handle_out_of_dialog(
+        &mut self,
+        now: Instant,
+        source: Peer,
+        request: Request,
+        key: ServerKey,
+    ) {
+        match request.method {
+            Method::Invite => self.handle_new_invite(now, source, request, key),
+            Method::Options => {
+                let response = build::with_capabilities(self.response_to(&request, 200, "OK"));
+                self.respond_new_transaction(now, source, &request, key, response);
+            }
+            _ => {
+                let response = self.response_to(&request, 481, "Call/Transaction Does Not Exist");
+                self.respond_new_transaction(now, source, &request, key, response);
+            }
+        }
+    }
+
+    fn handle_new_invite(&mut self, now: Instant, source: Peer, request: Request, key: ServerKey) {
+        let respond_to = response_destination(source, top_via(&request).as_ref());
+        let mut machine = InviteServer::new(now, Self::transport_kind(source), self.config.timers);
+        // We send 100 at once rather than after 200 ms (RFC 3261 17.2.1): the call logic
+        // may take longer (admission, database) and trunks retransmit eagerly.
+        let trying = build::response(&self.config, &request, 100, "Trying", "");
+        let _ = machine.send_response(now, 100, trying.to_bytes());
+        self.servers.insert(
+            key.clone(),
+            ServerTransaction {
+                respond_to,
+                machine: ServerMachine::Invite(machine),
+            },
+        );
+
+        if request.headers.values(&HeaderName::Contact).is_empty() {
+            self.reply_in_transaction(now, &key, &request, 400, "Missing Contact", "");
+            return;
+        }
+        let local_tag = self.new_tag();
+        match self.session_timer_decision(&request) {
+            SessionTimerDecision::TooSmall { min_se } => {
+                let mut response =
+                    self.response_with_tag(&request, 422, "Session Interval Too Small", &local_tag);
+                response.headers.push(HeaderName::MinSE, min_se.to_string());
+                self.send_final(now, &key, response);
+                return;
+            }
+            _ => {}
+        }
+        let Some(dialog) = Dialog::as_uas(&request, &local_tag, self.rng_cseq()) else {
+            self.reply_in_transaction(
+                now,
+                &key,
+                &request,
+                400,
+                "Bad From, To, Contact or Record-Route",
+                &local_tag,
+            );
+            return;
+        };
+        let handle = CallHandle(self.next_call);
+        self.next_call += 1;
+        let offer = (!request.body.is_empty()).then(|| request.body.clone());
+        let peer_allows_update = request
+            .headers
+            .values(&HeaderName::Allow)
+            .iter()
+            .any(|method| method.trim().eq_ignore_ascii_case("UPDATE"));
+        let call = Call {
+            handle,
+            state: CallState::Incoming,
+            peer: respond_to,
+            invite: request.clone(),
+            invite_server: key.clone(),
+            dialog,
+            invite_had_offer: offer.is_some(),
+            two_xx: None,
+            two_xx_cseq: 0,
+            ack_brings_answer: false,
+            pending_reoffer: None,
+            own_request_in_flight: false,
+            session_timer: None,
+            local_sdp: Bytes::new(),
+            peer_allows_update,
+        };
+        self.calls_by_dialog.insert(call.dialog.id.clone(), handle);
+        self.calls_by_invite.insert(key, handle);
+        self.calls.insert(handle, call);
+        self.events
+            .push_back(Event::IncomingCall(Box::new(IncomingCall {
+                call: handle,
+                source,
+                invite: request,
+                offer,
+            })));
+    }
+
+    fn handle_cancel(&mut self, now: Instant, source: Peer, cancel: Request, key: ServerKey) {
+        let invite_key = ServerKey::of(&cancel, Some(Method::Invite));
+        let call = invite_key
+            .as_ref()
+            .and_then(|k| self.calls_by_invite.get(k).copied());
+        let Some(handle) = call else {
+            // RFC 3261 9.2: no matching INVITE transaction.
+            let response = self.response_to(&cancel, 481, "Call/Transaction Does Not Exist");
+            self.respond_new_transaction(now, source, &cancel, key, response);
+            return;
+        };
+        let ok = self.response_to(&cancel, 200, "OK");
+        self.respond_new_transaction(now, source, &cancel, key, ok);
+        let still_ringing = self
+            .calls
+            .get(&handle)
+            .is_some_and(|c| c.state == CallState::Incoming);
+        if still_ringing {
+            if let Some(call) = self.calls.get(&handle) {
+                let (invite_key, invite, tag) = (
+                    call.invite_server.clone(),
+                    call.invite.clone(),
+                    call.dialog.id.local_tag.clone(),
+                );
+                let terminated = self.response_with_tag(&invite, 487, "Request Terminated", &tag);
+                self.send_final(now, &invite_key, terminated);
+            }
+            self.forget_call(handle, CallEndReason::Cancelled);
+        }
+        // A CANCEL after our final response changes nothing (RFC 3261 9.2).
+    }
+
+    fn handle_ack(&mut self, now: Instant, ack: &Request) {
+        // An ACK for a non-2xx final belongs to the INVITE transaction (17.2.1).
+        if let Some(key) = ServerKey::of(ack, Some(Method::Invite)) {
+            if let Some(transaction) = self.servers.get_mut(&key) {
+                if let ServerMachine::Invite(machine) = &mut transaction.machine {
+                    if machine.state() != InviteServerState::Accepted {
+                        machine.handle_ack(now);
+                        return;
+                    }
+                }
+            }
+        }
+        // An ACK for a 2xx is its own transaction inside the dialog (13.2.2.4).
+        let Some(handle) = self.call_for_in_dialog(ack) else {
+            return;
+        };
+        let cseq = ack
+            .headers
+            .get(&HeaderName::CSeq)
+            .and_then(|c| CSeq::parse(c).ok());
+        let Some(call) = self.calls.get_mut(&handle) else {
+            return;
+        };
+        if call.two_xx.is_none() || cseq.map(|c| c.seq) != Some(call.two_xx_cseq) {
+            return; // a retransmitted or stray ACK
+        }
+        call.two_xx = None;
+        if call.state == CallState::Answered {
+            call.state = CallState::Confirmed;
+            self.events.push_back(Event::CallConfirmed { call: handle });
+        }
+        if call.ack_brings_answer {
+            call.ack_brings_answer = false;
+            if ack.body.is_empty() || !is_sdp(ack) {
+                tracing::info!(call = %handle, "ACK without the SDP answer we need; ending the call");
+                self.end_call_with_bye(now, handle, CallEndReason::LocalHangup);
+                return;
+            }
+            self.events.push_back(Event::AnswerInAck {
+                call: handle,
+                sdp: ack.body.clone(),
+            });
+        }
+    }
+
+    fn handle_in_dialog(
+        &mut self,
+        now: Instant,
+        source: Peer,
+        request: Request,
+        key: ServerKey,
+        _tag: String,
+    ) {
+        let Some(handle) = self.call_for_in_dialog(&request) else {
+            let response = self.response_to(&request, 481, "Call/Transaction Does Not Exist");
+            self.respond_new_transaction(now, source, &request, key, response);
+            return;
+        };
+        let cseq = request
+            .headers
+            .get(&HeaderName::CSeq)
+            .and_then(|c| CSeq::parse(c).ok());
+        let stale = match (self.calls.get_mut(&handle), cseq) {
+            (Some(call), Some(cseq)) => call.dialog.accept_remote_cseq(cseq.seq).is_err(),
+            _ => true,
+        };
+        if stale {
+            // RFC 3261 12.2.2: lower CSeq than the last one seen.
+            let response = self.response_to(&request, 500, "Stale CSeq");
+            self.respond_new_transaction(now, source, &request, key, response);
+            return;
+        }
+        match request.method {
+            Method::Bye => {
+                let ok = self.response_to(&request, 200, "OK");
+                self.respond_new_transaction(now, source, &request, key, ok);
+                self.terminate_unanswered_invite(now, handle);
+                self.forget_call(handle, CallEndReason::RemoteBye);
+            }
+            Method::Invite | Method::Update => {
+                self.handle_reoffer(now, source, request, key, handle)
+            }
+            Method::Info => {
+                let ok = self.response_to(&request, 200, "OK");
+                self.respond_new_transaction(now, source, &request, key, ok);
+                let content_type = request
+                    .headers
+                    .get(&HeaderName::ContentType)
+                    .map(str::to_owned);
+                self.events.push_back(Event::Info {
+                    call: handle,
+                    content_type,
+                    body: request.body,
+                });
+            }
+            _ => {
+                let response = build::with_capabilities(self.response_to(&request, 200, "OK"));
+                self.respond_new_transaction(now, source, &request, key, response);
+            }
+        }
+    }
+
+    fn handle_reoffer(
+        &mut self,
+        now: Instant,
+        source: Peer,
+        request: Request,
+        key: ServerKey,
+        handle: CallHandle,
+    ) {
+        let method = if request.method == Method::Invite {
+            ReofferMethod::Invite
+        } else {
+            ReofferMethod::Update
+        };
+        let Some(call) = self.calls.get(&handle) else {
+            return;
+        };
+        let (busy_status, busy_reason) = if call.own_request_in_flight {
+            (491, "Request Pending") // RFC 3261 14.2 glare
+        } else if call.pending_reoffer.is_some()
+            || (method == ReofferMethod::Invite && call.two_xx.is_some())
+        {
+            (500, "Server Internal Error") // 14.2: previous INVITE still unanswered
+        } else {
+            (0, "")
+        };
+        if call.state == CallState::Incoming && method == ReofferMethod::Invite {
+            let response = self.response_to(&request, 491, "Request Pending");
+            self.respond_new_transaction(now, source, &request, key, response);
+            return;
+        }
+        if busy_status != 0 {
+            let mut response = self.response_to(&request, busy_status, busy_reason);
+            if busy_status == 500 {
+                response.headers.push(HeaderName::RetryAfter, "1");
+            }
+            self.respond_new_transaction(now, source, &request, key, response);
+            return;
+        }
+        let respond_to = response_destination(source, top_via(&request).as_ref());
+        let machine = match method {
+            ReofferMethod::Invite => {
+                let mut machine =
+                    InviteServer::new(now, Self::transport_kind(source), self.config.timers);
+                let trying = build::response(&self.config, &request, 100, "Trying", "");
+                let _ = machine.send_response(now, 100, trying.to_bytes());
+                ServerMachine::Invite(machine)
+            }
+            ReofferMethod::Update => ServerMachine::NonInvite(NonInviteServer::new(
+                now,
+                Self::transport_kind(source),
+                self.config.timers,
+            )),
+        };
+        self.servers.insert(
+            key.clone(),
+            ServerTransaction {
+                respond_to,
+                machine,
+            },
+        );
+        if let SessionTimerDecision::TooSmall { min_se } = self.session_timer_decision(&request) {
+            let mut response = self.response_to(&request, 422, "Session Interval Too Small");
+            response.headers.push(HeaderName::MinSE, min_se.to_string());
+            self.send_final(now, &key, response);
+            return;
+        }
+        if let Some(call) = self.calls.get_mut(&handle) {
+            call.dialog.refresh_target(&request);
+        }
+        let offer = (!request.body.is_empty()).then(|| request.body.clone());
+        if offer.is_none() && method == ReofferMethod::Update {
+            // An UPDATE without a body only refreshes the session (RFC 4028 section 9).
+            let response = self.session_refresh_response(now, handle, &request, None);
+            self.send_final(now, &key, response);
+            return;
+        }
+        if let Some(call) = self.calls.get_mut(&handle) {
+            call.pending_reoffer = Some(PendingReoffer {
+                method,
+                request,
+                server: key,
+                had_offer: offer.is_some(),
+            });
+        }
+        self.events.push_back(Event::Reoffer {
+            call: handle,
+            offer,
+            method,
+        });
+    }
+
+    pub(super) fn handle_response(&mut self, now: Instant, _source: Peer, response: Response) {
+        let branch = top_via_of(&response.headers).and_then(|via| via.branch().map(str::to_owned));
+        let Some(branch) = branch else { return };
+        let Some(transaction) = self.clients.get_mut(&branch) else {
+            // RFC 3261 18.1.2: responses matching no transaction are dropped.
+            return;
+        };
+        let status = response.status;
+        let purpose = transaction.purpose;
+        let mut finished = None;
+        match &mut transaction.machine {
+            ClientMachine::NonInvite(machine) => {
+                let _ = machine.handle_response(now, status);
+                if status >= 200 {
+                    finished = Some(status);
+                }
+            }
+            ClientMachine::Invite(machine) => {
+                if status < 200 {
+                    let _ = machine.handle_provisional(now, status);
+                } else if status < 300 {
+                    let _ = machine.handle_success(now, status);
+                    finished = Some(status);
+                } else {
+                    let ack = build::ack_for_failure(&transaction.request, &response);
+                    let _ = machine.handle_failure(now, status, ack.to_bytes());
+                    finished = Some(status);
+                }
+            }
+        }
+        if (200..300).contains(&status) && matches!(transaction.machine, ClientMachine::Invite(_)) {
+            // The ACK for a 2xx is ours to send, once per 2xx received (13.2.2.4).
+            let to = transaction.to;
+            let ack = match transaction.ack_for_2xx.clone() {
+                Some(ack) => ack,
+                None => {
+                    let ack = self.ack_for_2xx(&purpose, &response);
+                    if let Some(transaction) = self.clients.get_mut(&branch) {
+                        transaction.ack_for_2xx = ack.clone();
+                    }
+                    ack.unwrap_or_default()
+                }
+            };
+            if !ack.is_empty() {
+                self.transmits.push_back(Transmit { to, bytes: ack });
+            }
+        }
+        if let Some(status) = finished {
+            let first_final = self
+                .clients
+                .get_mut(&branch)
+                .is_some_and(|t| !std::mem::replace(&mut t.reported, true));
+            if first_final {
+                self.handle_client_outcome(now, ClientOutcome::Final { purpose, status });
+            }
+        }
+    }
+
+    fn ack_for_2xx(
+        &mut self,
+        purpose: &super::client::ClientPurpose,
+        response: &Response,
+    ) -> Option<Bytes> {
+        let super::client::ClientPurpose::Refresh { call, .. } = purpose else {
+            return None;
+        };
+        let branch = self.new_branch();
+        let cseq = response
+            .headers
+            .get(&HeaderName::CSeq)
+            .and_then(|c| CSeq::parse(c).ok())?;
+        let config = self.config.clone();
+        let call = self.calls.get_mut(call)?;
+        let saved = call.dialog.local_cseq;
+        call.dialog.local_cseq = cseq.seq;
+        let ack = build::in_dialog_request(
+            &config,
+            &mut call.dialog,
+            Method::Ack,
+            call.peer.transport,
+            &branch,
+        );
+        call.dialog.local_cseq = saved;
+        Some(ack.to_bytes())
+    }
+
+    /// A message too broken to parse: answer 400 if we can still tell where to, so the
+    /// sender learns why instead of retransmitting into silence.
+    pub(super) fn reply_to_unparseable(&mut self, source: Peer, bytes: &Bytes, error: &ParseError) {
+        tracing::debug!(from = %source.addr, %error, "unparseable SIP message");
+        let Some(context) = crate::message::parse_for_error_reply(bytes) else {
+            return;
+        };
+        let tag = self.new_tag();
+        let mut response =
+            context.response(error.status_code(), &sanitize_reason(&error.to_string()));
+        if let Some(to) = response
+            .headers
+            .get(&HeaderName::To)
+            .and_then(|to| NameAddr::parse(to).ok())
+        {
+            if to.tag().is_none() {
+                response
+                    .headers
+                    .set(HeaderName::To, to.with_tag(&tag).to_string());
+            }
+        }
+        response
+            .headers
+            .push(HeaderName::Server, self.config.product.clone());
+        let top = top_via_of(&response.headers);
+        let to = response_destination(source, top.as_ref());
+        self.transmits.push_back(Transmit {
+            to,
+            bytes: response.to_bytes(),
+        });
+    }
+
+    /// A response sent outside any transaction: for requests we refuse before one exists.
+    fn reply_stateless(&mut self, source: Peer, request: &Request, status: u16, reason: &str) {
+        let tag = self.new_tag();
+        let response = build::response(
+            &self.config,
+            request,
+            status,
+            &sanitize_reason(reason),
+            &tag,
+        );
+        let to = response_destination(source, top_via(request).as_ref());
+        self.transmits.push_back(Transmit {
+            to,
+            bytes: response.to_bytes(),
+        });
+    }
+
+    /// Starts a non-INVITE server transaction and sends its final response.
+    pub(super) fn respond_new_transaction(
+        &mut self,
+        now: Instant,
+        source: Peer,
+        request: &Request,
+        key: ServerKey,
+        response: Response,
+    ) {
+        let respond_to = response_destination(source, top_via(request).as_ref());
+        let kind = Self::transport_kind(source);
+        let machine = if request.method == Method::Invite {
+            let mut machine = InviteServer::new(now, kind, self.config.timers);
+            let _ = machine.send_response(now, response.status, response.to_bytes());
+            ServerMachine::Invite(machine)
+        } else {
+            let mut machine = NonInviteServer::new(now, kind, self.config.timers);
+            let _ = machine.send_response(now, response.status, response.to_bytes());
+            ServerMachine::NonInvite(machine)
+        };
+        self.servers.insert(
+            key,
+            ServerTransaction {
+                respond_to,
+                machine,
+            },
+        );
+    }
+
+    /// Sends a final response through an existing server transaction.
+    pub(super) fn send_final(&mut self, now: Instant, key: &ServerKey, response: Response) {
+        let Some(transaction) = self.servers.get_mut(key) else {
+            return;
+        };
+        let status = response.status;
+        let bytes = response.to_bytes();
+        let _ = match &mut transaction.machine {
+            ServerMachine::Invite(machine) => machine.send_response(now, status, bytes),
+            ServerMachine::NonInvite(machine) => machine.send_response(now, status, bytes),
+        };
+    }
+
+    fn reply_in_transaction(
+        &mut self,
+        now: Instant,
+        key: &ServerKey,
+        request: &Request,
+        status: u16,
+        reason: &str,
+        tag: &str,
+    ) {
+        let tag = if tag.is_empty() {
+            self.new_tag()
+        } else {
+            tag.to_owned()
+        };
+        let response = self.response_with_tag(request, status, reason, &tag);
+        self.send_final(now, key, response);
+    }
+
+    pub(super) fn response_to(&mut self, request: &Request, status: u16, reason: &str) -> Response {
+        let tag = self
+            .call_for_in_dialog(request)
+            .and_then(|h| self.calls.get(&h))
+            .map(|c| c.dialog.id.local_tag.clone())
+            .unwrap_or_else(|| self.new_tag());
+        self.response_with_tag(request, status, reason, &tag)
+    }
+
+    pub(super) fn response_with_tag(
+        &self,
+        request: &Request,
+        status: u16,
+        reason: &str,
+        tag: &str,
+    ) -> Response {
+        build::response(&self.config, request, status, reason, tag)
+    }
+
+    pub(super) fn call_for_in_dialog(&self, request: &Request) -> Option<CallHandle> {
+        let headers = &request.headers;
+        let call_id = headers.get(&HeaderName::CallId)?.trim().to_owned();
+        let local_tag = NameAddr::parse(headers.get(&HeaderName::To)?)
+            .ok()?
+            .tag()?
+            .to_owned();
+        let remote_tag = NameAddr::parse(headers.get(&HeaderName::From)?)
+            .ok()?
+            .tag()?
+            .to_owned();
+        self.calls_by_dialog
+            .get(&DialogId {
+                call_id,
+                local_tag,
+                remote_tag,
+            })
+            .copied()
+    }
+
+    pub(super) fn session_timer_decision(&self, request: &Request) -> SessionTimerDecision {
+        let headers = &request.headers;
+        let (session_expires, refresher) = headers
+            .get(&HeaderName::SessionExpires)
+            .and_then(parse_session_expires)
+            .map_or((None, None), |(s, r)| (Some(s), r));
+        let timer_tag = |name: &HeaderName| {
+            headers
+                .values(name)
+                .iter()
+                .any(|tag| tag.trim().eq_ignore_ascii_case("timer"))
+        };
+        let uac_supports_timer =
+            timer_tag(&HeaderName::Supported) || timer_tag(&HeaderName::Require);
+        self.config.session_timer.decide(&SessionTimerRequest {
+            session_expires,
+            refresher,
+            min_se: headers.get(&HeaderName::MinSE).and_then(parse_min_se),
+            uac_supports_timer,
+        })
+    }
+
+    /// If an INVITE is still unanswered when the dialog ends, it gets 487 (RFC 3261 15.1.2).
+    pub(super) fn terminate_unanswered_invite(&mut self, now: Instant, handle: CallHandle) {
+        let Some(call) = self.calls.get(&handle) else {
+            return;
+        };
+        if call.state != CallState::Incoming {
+            return;
+        }
+        let (key, invite, tag) = (
+            call.invite_server.clone(),
+            call.invite.clone(),
+            call.dialog.id.local_tag.clone(),
+        );
+        let response = self.response_with_tag(&invite, 487, "Request Terminated", &tag);
+        self.send_final(now, &key, response);
+    }
+
+    /// Drops a call's state and tells the call logic, once.
+    pub(super) fn forget_call(&mut self, handle: CallHandle, reason: CallEndReason) {
+        let Some(call) = self.calls.remove(&handle) else {
+            return;
+        };
+        self.calls_by_dialog.remove(&call.dialog.id);
+        self.calls_by_invite.remove(&call.invite_server);
+        self.events.push_back(Event::CallEnded {
+            call: handle,
+            reason,
+        });
+    }
+
+    fn rng_cseq(&mut self) -> u32 {
+        // Our first CSeq in the dialog; any value below 2**31 will do (RFC 3261 8.1.1.5).
+        use rand::Rng;
+        self.rng.gen_range(1..=0x7fff_ffff / 2)
+    }
+}
+
+fn top_via(request: &Request) -> Option<Via> {
+    top_via_of(&request.headers)
+}
+
+fn top_via_of(headers: &crate::message::Headers) -> Option<Via> {
+    Via::parse(headers.values(&HeaderName::Via).first()?).ok()
+}
+
+fn is_sdp(request: &Request) -> bool {
+    request
+        .headers
+        .get(&HeaderName::ContentType)
+        .is_some_and(|ct| {
+            ct.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/sdp"))
+        })
+}
+
+fn unsupported_requirements(request: &Request) -> Vec<String> {
+    request
+        .headers
+        .values(&HeaderName::Require)
+        .into_iter()
+        .map(str::trim)
+        .filter(|tag| {
+            !tag.is_empty()
+                && !SUPPORTED_OPTIONS
+                    .iter()
+                    .any(|ours| ours.eq_ignore_ascii_case(tag))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A reason phrase must be one line of printable text.
+fn sanitize_reason(reason: &str) -> String {
+    let cleaned: String = reason
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        "Bad Request".to_owned()
+    } else {
+        cleaned.to_owned()
+    }
+}

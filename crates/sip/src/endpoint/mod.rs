@@ -1,0 +1,297 @@
+//! The SIP endpoint: a user agent core for inbound calls, with no IO.
+//!
+//! ```text
+//!             datagrams, stream bytes, time            commands (accept, reject, hangup …)
+//!                      │                                          │
+//!                      ▼                                          ▼
+//!   ┌──────────────────────────── Endpoint ────────────────────────────────┐
+//!   │ parse → validate → server transactions → calls/dialogs → client txns │
+//!   └──────────────────────────────────────────────────────────────────────┘
+//!          │ poll_transmit()        │ poll_event()           │ poll_timeout()
+//!          ▼                        ▼                        ▼
+//!     bytes to send          IncomingCall, Bye …      when to call handle_timeout
+//! ```
+//!
+//! The shell feeds what arrives with `handle_datagram` / `handle_stream_data`, calls
+//! `handle_timeout` when `poll_timeout` says so, and drains `poll_transmit`,
+//! `poll_event` and `poll_close` after each input. Every input takes `now`; nothing
+//! here reads a clock, so hours of call time are tested in microseconds.
+
+mod build;
+mod call;
+mod client;
+mod commands;
+mod incoming;
+mod routing;
+mod server;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use types::{
+    CallEndReason, CallHandle, CommandError, ConnectionId, EndpointConfig, Event, IncomingCall,
+    Peer, ReofferMethod, Transmit, Transport,
+};
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
+
+use bytes::Bytes;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::dialog::session_timer::SessionTimerAction;
+use crate::dialog::DialogId;
+use crate::message::{parse_message, Message, StreamFramer};
+use crate::transaction::TransportKind;
+
+use call::Call;
+use client::{ClientOutcome, ClientTransactions};
+use server::{ServerKey, ServerTransactions};
+
+pub struct Endpoint {
+    config: EndpointConfig,
+    rng: StdRng,
+    servers: ServerTransactions,
+    clients: ClientTransactions,
+    calls: HashMap<CallHandle, Call>,
+    calls_by_dialog: HashMap<DialogId, CallHandle>,
+    calls_by_invite: HashMap<ServerKey, CallHandle>,
+    framers: HashMap<ConnectionId, StreamFramer>,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    closing: VecDeque<ConnectionId>,
+    next_call: u64,
+}
+
+impl Endpoint {
+    /// `seed` feeds the generator for tags and branches; give it fresh OS randomness in
+    /// production (tags guard dialogs against blind BYEs), a constant in tests.
+    pub fn new(config: EndpointConfig, seed: [u8; 32]) -> Self {
+        Endpoint {
+            config,
+            rng: StdRng::from_seed(seed),
+            servers: ServerTransactions::default(),
+            clients: ClientTransactions::default(),
+            calls: HashMap::new(),
+            calls_by_dialog: HashMap::new(),
+            calls_by_invite: HashMap::new(),
+            framers: HashMap::new(),
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            closing: VecDeque::new(),
+            next_call: 1,
+        }
+    }
+
+    pub fn config(&self) -> &EndpointConfig {
+        &self.config
+    }
+
+    /// A whole UDP datagram from `from`.
+    pub fn handle_datagram(&mut self, now: Instant, from: std::net::SocketAddr, datagram: Bytes) {
+        self.handle_message_bytes(now, Peer::udp(from), datagram);
+        self.collect(now);
+    }
+
+    /// Bytes read from a stream connection, in any chunking.
+    pub fn handle_stream_data(
+        &mut self,
+        now: Instant,
+        connection: ConnectionId,
+        from: std::net::SocketAddr,
+        data: &[u8],
+    ) {
+        let max = self.config.max_message_bytes;
+        let framer = self
+            .framers
+            .entry(connection)
+            .or_insert_with(|| StreamFramer::new(max));
+        framer.push(data);
+        let mut messages = Vec::new();
+        let mut broken = false;
+        while let Some(next) = framer.next_message() {
+            match next {
+                Ok(message) => messages.push(message),
+                Err(error) => {
+                    tracing::info!(%from, %error, "closing SIP stream after a framing error");
+                    broken = true;
+                    break;
+                }
+            }
+        }
+        for message in messages {
+            self.handle_message_bytes(now, Peer::tcp(from, connection), message);
+        }
+        if broken {
+            self.framers.remove(&connection);
+            self.closing.push_back(connection);
+        }
+        self.collect(now);
+    }
+
+    /// The shell saw a stream close; forget its framing state.
+    pub fn handle_connection_closed(&mut self, connection: ConnectionId) {
+        self.framers.remove(&connection);
+    }
+
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.servers.handle_timeout(now);
+        self.clients.handle_timeout(now);
+        let mut acks_missing = Vec::new();
+        let mut timer_actions = Vec::new();
+        for call in self.calls.values_mut() {
+            if let Some(retransmitter) = call.two_xx.as_mut() {
+                retransmitter.handle_timeout(now);
+                while let Some(output) = retransmitter.poll_output() {
+                    match output {
+                        crate::transaction::TwoXxOutput::Transmit(bytes) => {
+                            self.transmits.push_back(Transmit {
+                                to: call.peer,
+                                bytes,
+                            })
+                        }
+                        crate::transaction::TwoXxOutput::AckTimeout => {
+                            acks_missing.push(call.handle)
+                        }
+                    }
+                }
+            }
+            if let Some(action) = call.session_timer.as_ref().and_then(|t| t.poll(now)) {
+                timer_actions.push((call.handle, action));
+            }
+        }
+        for handle in acks_missing {
+            tracing::info!(call = %handle, "no ACK for our 2xx; ending the call");
+            self.end_call_with_bye(now, handle, CallEndReason::AckTimeout);
+        }
+        for (handle, action) in timer_actions {
+            match action {
+                SessionTimerAction::SendRefresh => self.send_refresh(now, handle),
+                SessionTimerAction::Expire => {
+                    tracing::info!(call = %handle, "session timer expired; ending the call");
+                    self.end_call_with_bye(now, handle, CallEndReason::SessionExpired);
+                }
+            }
+        }
+        self.collect(now);
+    }
+
+    /// The earliest moment `handle_timeout` has work to do.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let calls = self.calls.values().flat_map(|call| {
+            let retransmit = call.two_xx.as_ref().and_then(|r| r.poll_timeout());
+            let session = call.session_timer.as_ref().map(|t| t.deadline());
+            retransmit.into_iter().chain(session)
+        });
+        [self.servers.poll_timeout(), self.clients.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .chain(calls)
+            .min()
+    }
+
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Stream connections the shell should close (framing errors, oversized messages).
+    pub fn poll_close(&mut self) -> Option<ConnectionId> {
+        self.closing.pop_front()
+    }
+
+    /// Calls the endpoint is tracking (incoming, answered or confirmed).
+    pub fn call_count(&self) -> usize {
+        self.calls.len()
+    }
+
+    /// Open transactions, for metrics and leak checks in tests.
+    pub fn transaction_count(&self) -> usize {
+        self.servers.len() + self.clients.len()
+    }
+
+    fn handle_message_bytes(&mut self, now: Instant, source: Peer, bytes: Bytes) {
+        match parse_message(bytes.clone()) {
+            Ok(Message::Request(request)) => self.handle_request(now, source, request),
+            Ok(Message::Response(response)) => self.handle_response(now, source, response),
+            Err(error) => self.reply_to_unparseable(source, &bytes, &error),
+        }
+    }
+
+    /// Moves transaction output into the transmit queue and acts on finished client
+    /// transactions.
+    fn collect(&mut self, now: Instant) {
+        let mut transmits = Vec::new();
+        let mut outcomes = Vec::new();
+        self.servers.drain(&mut transmits);
+        self.clients.drain(&mut transmits, &mut outcomes);
+        self.transmits.extend(transmits);
+        for outcome in outcomes {
+            self.handle_client_outcome(now, outcome);
+        }
+        // Acting on outcomes may have started new transactions (a BYE after a failed
+        // refresh); their first transmission must not wait for the next input.
+        let mut transmits = Vec::new();
+        let mut ignored = Vec::new();
+        self.clients.drain(&mut transmits, &mut ignored);
+        self.transmits.extend(transmits);
+    }
+
+    fn handle_client_outcome(&mut self, now: Instant, outcome: ClientOutcome) {
+        use client::ClientPurpose;
+        let (purpose, status) = match outcome {
+            ClientOutcome::Final { purpose, status } => (purpose, Some(status)),
+            ClientOutcome::TimedOut { purpose } => (purpose, None),
+        };
+        let ClientPurpose::Refresh { call, .. } = purpose else {
+            return;
+        };
+        let Some(state) = self.calls.get_mut(&call) else {
+            return;
+        };
+        state.own_request_in_flight = false;
+        match status {
+            // RFC 4028 section 10: a refresh that times out or meets 408/481 means the
+            // dialog is gone.
+            None | Some(408) | Some(481) => {
+                self.end_call_with_bye(now, call, CallEndReason::RefreshFailed)
+            }
+            Some(_) => {
+                // Any other final answer still proves the peer holds the dialog, which is
+                // what the refresh is for, so the session goes on for another interval.
+                if let Some(timer) = state.session_timer.as_mut() {
+                    let (interval, refresher) = (timer.interval, timer.refresher);
+                    timer.refreshed(now, interval, refresher);
+                }
+            }
+        }
+    }
+
+    fn new_tag(&mut self) -> String {
+        self.random_token(12)
+    }
+
+    fn new_branch(&mut self) -> String {
+        format!("z9hG4bK{}", self.random_token(20))
+    }
+
+    fn random_token(&mut self, len: usize) -> String {
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        (0..len)
+            .map(|_| char::from(ALPHABET[self.rng.gen_range(0..ALPHABET.len())]))
+            .collect()
+    }
+
+    fn transport_kind(peer: Peer) -> TransportKind {
+        if peer.transport.is_reliable() {
+            TransportKind::Reliable
+        } else {
+            TransportKind::Unreliable
+        }
+    }
+}
