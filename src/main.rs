@@ -1,1 +1,130 @@
-fn main() {}
+//! `dialbridge`: the IO shell around the sans-IO crates. It owns the runtime, sockets,
+//! clock, configuration and command line; everything it does with a message or a call
+//! is decided in the `dialbridge-sip` and `dialbridge-sdp` crates.
+
+mod calls;
+mod cli;
+mod config;
+mod demo;
+mod http;
+mod logging;
+mod rtp_ports;
+mod shutdown;
+mod sip_io;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use dialbridge_sip::dialog::session_timer::SessionTimerPolicy;
+use dialbridge_sip::endpoint::{Endpoint, EndpointConfig};
+use dialbridge_sip::trunk::TrunkTable;
+use rand::RngCore;
+use tokio::sync::watch;
+
+use crate::calls::{CallControl, CallStats};
+use crate::cli::{Cli, Command, ServeArgs};
+use crate::config::Settings;
+use crate::rtp_ports::RtpPortPool;
+use crate::sip_io::SipServer;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(error) = logging::init(&cli.logging) {
+        eprintln!("dialbridge: {error:#}");
+        return ExitCode::FAILURE;
+    }
+    let result = match cli.command {
+        Command::Serve(args) => run_serve(args),
+        Command::Config(args) => print_config(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("dialbridge: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_config(args: &ServeArgs) -> anyhow::Result<()> {
+    let mut settings = Settings::load(args)?;
+    if settings.demo {
+        demo::prepare(&mut settings);
+    }
+    for trunk in &mut settings.trunks {
+        if trunk.password.is_some() {
+            trunk.password = Some("********".to_owned());
+        }
+    }
+    print!("{}", toml::to_string_pretty(&settings).context("cannot print settings")?);
+    Ok(())
+}
+
+fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut settings = Settings::load(&args)?;
+    if settings.demo {
+        demo::prepare(&mut settings);
+    }
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("cannot create data dir {}", settings.data_dir.display()))?;
+    let trunks = TrunkTable::new(settings.trunks.clone()).context("invalid [[trunk]] configuration")?;
+    if settings.trunks.is_empty() {
+        tracing::warn!(
+            "no [[trunk]] configured: every call will be refused with 403 \
+             (see docs/sip-trunks.md, or run `dialbridge serve --demo`)"
+        );
+    }
+
+    let ports = RtpPortPool::new(settings.sip_listen.ip(), settings.rtp_ports);
+    let stats = Arc::new(CallStats::default());
+    let calls = CallControl::new(trunks, Arc::clone(&ports), settings.public_address, Arc::clone(&stats));
+
+    let mut endpoint_config = EndpointConfig::new(settings.public_address, settings.sip_listen.port());
+    endpoint_config.session_timer = SessionTimerPolicy {
+        default_expires: settings.session_expires,
+        min_se: settings.min_session_expires,
+    };
+    endpoint_config.max_message_bytes = settings.max_message_bytes;
+    let mut seed = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut seed);
+    let endpoint = Endpoint::new(endpoint_config, seed);
+
+    let sip = SipServer::bind(settings.sip_listen, endpoint, calls).await?;
+    let http_listener = http::bind(settings.http_listen).await?;
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let http_task = tokio::spawn(http::serve(
+        http_listener,
+        Arc::clone(&stats),
+        Arc::clone(&ports),
+        shutdown_rx.clone(),
+    ));
+
+    tracing::info!(
+        sip = %settings.sip_listen, http = %settings.http_listen, rtp = %settings.rtp_ports,
+        public_address = %settings.public_address, trunks = settings.trunks.len(),
+        "dialbridge is listening"
+    );
+    if settings.demo {
+        demo::print_banner(&settings);
+    }
+
+    let sip_task = tokio::spawn(sip.run(shutdown_rx));
+    let signal = shutdown::requested().await?;
+    tracing::info!(signal, "shutting down: hanging up calls");
+    let _ = shutdown_tx.send(true);
+    sip_task.await.context("SIP task panicked")??;
+    http_task.await.context("HTTP task panicked")??;
+    tracing::info!("stopped");
+    Ok(())
+}

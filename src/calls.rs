@@ -1,0 +1,278 @@
+//! Call logic for the front door: who may call (trunk admission), which number they
+//! dialled, a media port and an SDP answer for those admitted, and cleanup when calls end.
+//!
+//! Until the media engine lands an answered call is silent, but it is a real call: its
+//! RTP port is bound for its lifetime, what arrives there is counted and dropped.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use dialbridge_sdp::{LocalMedia, NegotiationError, SessionOrigin, SessionVersion};
+use dialbridge_sip::endpoint::{CallHandle, Endpoint, Event, IncomingCall};
+use dialbridge_sip::message::{HeaderName, Scheme};
+use dialbridge_sip::trunk::{normalize_called_number, Admission, CalledNumberSource, TrunkTable};
+use rand::RngCore;
+
+use crate::rtp_ports::{RtpPortLease, RtpPortPool};
+
+/// Counters the HTTP health endpoint and the logs report.
+#[derive(Debug, Default)]
+pub struct CallStats {
+    pub active: AtomicU64,
+    pub answered_total: AtomicU64,
+    pub refused_total: AtomicU64,
+    pub rtp_packets_received: Arc<AtomicU64>,
+}
+
+struct ActiveCall {
+    trunk: String,
+    called: String,
+    origin: SessionOrigin,
+    local_media: LocalMedia,
+    /// What we offered when the INVITE had no SDP; the ACK's answer is checked against it.
+    our_offer: Option<dialbridge_sdp::Offer>,
+    /// Holds the ports; the drain task owns a clone of the socket.
+    _lease: RtpPortLease,
+    drain: tokio::task::JoinHandle<()>,
+    answered_at: Instant,
+}
+
+pub struct CallControl {
+    trunks: TrunkTable,
+    ports: Arc<RtpPortPool>,
+    media_address: IpAddr,
+    calls: HashMap<CallHandle, ActiveCall>,
+    stats: Arc<CallStats>,
+}
+
+impl CallControl {
+    pub fn new(trunks: TrunkTable, ports: Arc<RtpPortPool>, media_address: IpAddr, stats: Arc<CallStats>) -> Self {
+        CallControl { trunks, ports, media_address, calls: HashMap::new(), stats }
+    }
+
+    pub fn handle_event(&mut self, endpoint: &mut Endpoint, now: Instant, event: Event) {
+        match event {
+            Event::IncomingCall(incoming) => self.on_incoming(endpoint, now, *incoming),
+            Event::CallConfirmed { call } => tracing::debug!(%call, "call confirmed by ACK"),
+            Event::AnswerInAck { call, sdp } => self.on_answer_in_ack(endpoint, now, call, &sdp),
+            Event::Reoffer { call, offer, .. } => self.on_reoffer(endpoint, now, call, offer),
+            Event::Info { call, content_type, .. } => {
+                tracing::debug!(%call, ?content_type, "INFO received (DTMF comes with the media engine)")
+            }
+            Event::CallEnded { call, reason } => self.on_ended(call, reason),
+        }
+    }
+
+    /// On shutdown: BYE to every answered call, so carriers stop billing at once.
+    pub fn hang_up_all(&mut self, endpoint: &mut Endpoint, now: Instant) {
+        let handles: Vec<CallHandle> = self.calls.keys().copied().collect();
+        for call in handles {
+            let _ = endpoint.hangup(now, call);
+        }
+        while let Some(event) = endpoint.poll_event() {
+            self.handle_event(endpoint, now, event);
+        }
+    }
+
+    fn on_incoming(&mut self, endpoint: &mut Endpoint, now: Instant, incoming: IncomingCall) {
+        let call = incoming.call;
+        let invite = &incoming.invite;
+        let credentials = invite.headers.get(&HeaderName::Authorization);
+        let mut random = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut random);
+        let admission = self.trunks.admit(
+            incoming.source.addr.ip(),
+            credentials,
+            invite.method.as_str(),
+            &invite.uri.to_string(),
+            unix_now(),
+            random,
+        );
+        let trunk = match admission {
+            Admission::Admitted { trunk } => trunk,
+            Admission::Challenge { www_authenticate } => {
+                let headers = www_authenticate.into_iter().map(|v| (HeaderName::WwwAuthenticate, v)).collect();
+                self.refuse(endpoint, now, call, 401, "Unauthorized", headers);
+                return;
+            }
+            Admission::Forbidden { reason } => {
+                tracing::info!(%call, from = %incoming.source.addr, reason = %reason, "call refused: untrusted source");
+                self.refuse(endpoint, now, call, 403, "Forbidden", Vec::new());
+                return;
+            }
+        };
+        let Some(trunk_config) = self.trunks.get(&trunk) else {
+            self.refuse(endpoint, now, call, 500, "Server Internal Error", Vec::new());
+            return;
+        };
+        let user = match trunk_config.called_number_from {
+            CalledNumberSource::RequestUri => called_user(&invite.uri),
+            CalledNumberSource::To => invite
+                .headers
+                .get(&HeaderName::To)
+                .and_then(|to| dialbridge_sip::message::NameAddr::parse(to).ok())
+                .and_then(|to| called_user(&to.uri)),
+        };
+        let called = match user.as_deref().map(|user| normalize_called_number(trunk_config, user)) {
+            Some(Ok(number)) => number.as_str().to_owned(),
+            Some(Err(error)) => {
+                tracing::info!(%call, %trunk, %error, "call refused: called number not understood");
+                self.refuse(endpoint, now, call, 404, "Not Found", Vec::new());
+                return;
+            }
+            None => {
+                self.refuse(endpoint, now, call, 404, "Not Found", Vec::new());
+                return;
+            }
+        };
+        let Some(lease) = self.ports.allocate() else {
+            tracing::warn!(%call, "call refused: no free RTP port in the range");
+            let retry = vec![(HeaderName::RetryAfter, "30".to_owned())];
+            self.refuse(endpoint, now, call, 503, "Service Unavailable", retry);
+            return;
+        };
+        let session = SessionVersion { id: unix_now(), version: unix_now() };
+        let local_media = LocalMedia::new(self.media_address, lease.port, session);
+        let mut origin = SessionOrigin::new(session);
+        let (sdp, our_offer) = match &incoming.offer {
+            Some(offer) => match origin.answer(offer, &local_media) {
+                Ok(answer) => {
+                    tracing::info!(
+                        %call, %trunk, %called, from = %incoming.source.addr,
+                        codec = answer.audio.codec.encoding_name, rtp_port = lease.port,
+                        remote_rtp = %answer.audio.remote_rtp, "answering call"
+                    );
+                    (answer.sdp, None)
+                }
+                Err(error) => {
+                    let (status, reason) = negotiation_failure_status(&error);
+                    tracing::info!(%call, %error, "call refused: SDP offer not acceptable");
+                    self.refuse(endpoint, now, call, status, reason, Vec::new());
+                    return;
+                }
+            },
+            None => {
+                let offer = origin.offer(&local_media);
+                tracing::info!(%call, %trunk, %called, rtp_port = lease.port, "answering call (offer in 200 OK)");
+                (offer.sdp.clone(), Some(offer))
+            }
+        };
+        if endpoint.accept_call(now, call, Bytes::from(sdp)).is_err() {
+            return; // cancelled meanwhile; the lease drops here
+        }
+        let drain = spawn_rtp_drain(&lease, Arc::clone(&self.stats.rtp_packets_received));
+        self.stats.active.fetch_add(1, Ordering::Relaxed);
+        self.stats.answered_total.fetch_add(1, Ordering::Relaxed);
+        self.calls.insert(
+            call,
+            ActiveCall { trunk, called, origin, local_media, our_offer, _lease: lease, drain, answered_at: now },
+        );
+    }
+
+    fn on_answer_in_ack(&mut self, endpoint: &mut Endpoint, now: Instant, call: CallHandle, sdp: &[u8]) {
+        let Some(active) = self.calls.get(&call) else { return };
+        let Some(offer) = &active.our_offer else { return };
+        if let Err(error) = dialbridge_sdp::accept_answer(offer, sdp) {
+            tracing::info!(%call, %error, "answer in ACK not acceptable; hanging up");
+            let _ = endpoint.hangup(now, call);
+        }
+    }
+
+    fn on_reoffer(&mut self, endpoint: &mut Endpoint, now: Instant, call: CallHandle, offer: Option<Bytes>) {
+        let Some(active) = self.calls.get_mut(&call) else {
+            let _ = endpoint.answer_reoffer(now, call, Err(500));
+            return;
+        };
+        let result = match offer {
+            // Each re-offer gets an answer made from it, never the previous answer.
+            Some(offer) => match active.origin.answer(&offer, &active.local_media) {
+                Ok(answer) => {
+                    tracing::info!(
+                        %call, direction = ?answer.audio.local_direction,
+                        codec = answer.audio.codec.encoding_name, "session modified"
+                    );
+                    Ok(Bytes::from(answer.sdp))
+                }
+                Err(error) => {
+                    tracing::info!(%call, %error, "re-offer refused; the call keeps its session");
+                    Err(negotiation_failure_status(&error).0)
+                }
+            },
+            None => {
+                let offer = active.origin.offer(&active.local_media);
+                let sdp = Bytes::from(offer.sdp.clone());
+                active.our_offer = Some(offer);
+                Ok(sdp)
+            }
+        };
+        let _ = endpoint.answer_reoffer(now, call, result);
+    }
+
+    fn on_ended(&mut self, call: CallHandle, reason: dialbridge_sip::endpoint::CallEndReason) {
+        let Some(active) = self.calls.remove(&call) else { return };
+        active.drain.abort();
+        self.stats.active.fetch_sub(1, Ordering::Relaxed);
+        tracing::info!(
+            %call, trunk = %active.trunk, called = %active.called, ?reason,
+            seconds = active.answered_at.elapsed().as_secs(), "call ended"
+        );
+    }
+
+    fn refuse(
+        &mut self,
+        endpoint: &mut Endpoint,
+        now: Instant,
+        call: CallHandle,
+        status: u16,
+        reason: &str,
+        headers: Vec<(HeaderName, String)>,
+    ) {
+        self.stats.refused_total.fetch_add(1, Ordering::Relaxed);
+        let _ = endpoint.reject_call(now, call, status, reason, headers);
+    }
+}
+
+/// The dialled number in a URI: a `tel:` number, or the user part of `sip:`/`sips:`
+/// without the `;phone-context` or other user parameters (RFC 3966 section 5.1.5).
+fn called_user(uri: &dialbridge_sip::message::Uri) -> Option<String> {
+    match uri.scheme() {
+        Scheme::Sip | Scheme::Sips | Scheme::Tel => {
+            let user = uri.user()?;
+            Some(user.split(';').next().unwrap_or(user).to_owned())
+        }
+        Scheme::Other(_) => None,
+    }
+}
+
+/// 488 for what we cannot take (RFC 3261 21.4.26); 400 only for SDP we cannot read.
+fn negotiation_failure_status(error: &NegotiationError) -> (u16, &'static str) {
+    match error {
+        NegotiationError::Malformed(_) => (400, "Malformed SDP"),
+        _ => (488, "Not Acceptable Here"),
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Reads and drops what arrives on the call's RTP port, counting packets, so a peer's
+/// media does not pile up in the kernel while nothing plays it yet.
+fn spawn_rtp_drain(lease: &RtpPortLease, counter: Arc<AtomicU64>) -> tokio::task::JoinHandle<()> {
+    let socket = lease
+        .rtp
+        .try_clone()
+        .ok()
+        .and_then(|socket| tokio::net::UdpSocket::from_std(socket).ok());
+    tokio::spawn(async move {
+        let Some(socket) = socket else { return };
+        let mut buffer = vec![0u8; 2048];
+        while socket.recv_from(&mut buffer).await.is_ok() {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    })
+}

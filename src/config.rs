@@ -1,0 +1,236 @@
+//! Effective settings: built-in defaults, overlaid by the TOML file, overlaid by
+//! `DIALBRIDGE_*` variables and flags (clap merges those two).
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use anyhow::{bail, Context};
+use dialbridge_sip::trunk::TrunkConfig;
+use serde::{Deserialize, Serialize};
+
+use crate::cli::ServeArgs;
+
+/// An inclusive UDP port range, written `MIN-MAX`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub min: u16,
+    pub max: u16,
+}
+
+impl FromStr for PortRange {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (min, max) = text
+            .split_once('-')
+            .ok_or_else(|| format!("expected MIN-MAX, got {text:?}"))?;
+        let min: u16 = min.trim().parse().map_err(|_| format!("bad minimum port {min:?}"))?;
+        let max: u16 = max.trim().parse().map_err(|_| format!("bad maximum port {max:?}"))?;
+        if min == 0 || min > max {
+            return Err(format!("port range {min}-{max} is empty or starts at 0"));
+        }
+        // RTP takes an even port and RTCP the odd one above it (RFC 3550 11), so a range must
+        // hold at least one such pair.
+        let first_even = min + (min % 2);
+        if first_even.checked_add(1).is_none_or(|odd| odd > max) {
+            return Err(format!("port range {min}-{max} holds no even/odd RTP/RTCP pair"));
+        }
+        Ok(PortRange { min, max })
+    }
+}
+
+impl fmt::Display for PortRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.min, self.max)
+    }
+}
+
+impl Serialize for PortRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PortRange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The TOML file, section by section. Every key is optional.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub data_dir: Option<PathBuf>,
+    #[serde(default)]
+    pub sip: SipSection,
+    #[serde(default)]
+    pub http: HttpSection,
+    #[serde(default)]
+    pub media: MediaSection,
+    /// `[[trunk]]` tables: who may send us calls.
+    #[serde(default, rename = "trunk")]
+    pub trunks: Vec<TrunkConfig>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SipSection {
+    pub listen: Option<SocketAddr>,
+    pub public_address: Option<IpAddr>,
+    /// Session-Expires we propose and the smallest we accept (RFC 4028), in seconds.
+    pub session_expires: Option<u32>,
+    pub min_session_expires: Option<u32>,
+    /// Largest SIP message accepted on a TCP connection, in bytes.
+    pub max_message_bytes: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSection {
+    pub listen: Option<SocketAddr>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaSection {
+    pub rtp_ports: Option<PortRange>,
+}
+
+/// What `serve` runs with, every value decided.
+#[derive(Debug, Serialize)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub sip_listen: SocketAddr,
+    pub http_listen: SocketAddr,
+    pub rtp_ports: PortRange,
+    /// The address peers should reach us at (Contact, Via, SDP `c=`).
+    pub public_address: IpAddr,
+    pub session_expires: u32,
+    pub min_session_expires: u32,
+    pub max_message_bytes: usize,
+    pub demo: bool,
+    #[serde(rename = "trunk")]
+    pub trunks: Vec<TrunkConfig>,
+}
+
+pub const DEFAULT_SIP_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 5060);
+pub const DEFAULT_HTTP_LISTEN: SocketAddr =
+    SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
+pub const DEFAULT_RTP_PORTS: PortRange = PortRange { min: 20000, max: 30000 };
+/// RFC 4028 recommends 1800 s; 90 s is its floor for Min-SE.
+pub const DEFAULT_SESSION_EXPIRES: u32 = 1800;
+pub const DEFAULT_MIN_SESSION_EXPIRES: u32 = 90;
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+impl Settings {
+    pub fn load(args: &ServeArgs) -> anyhow::Result<Settings> {
+        let file = match &args.config {
+            Some(path) => read_file_config(path)?,
+            None => FileConfig::default(),
+        };
+        let sip_listen = args.sip_listen.or(file.sip.listen).unwrap_or(DEFAULT_SIP_LISTEN);
+        let public_address = args
+            .public_address
+            .or(file.sip.public_address)
+            .unwrap_or_else(|| guess_public_address(sip_listen));
+        let session_expires = file.sip.session_expires.unwrap_or(DEFAULT_SESSION_EXPIRES);
+        let min_session_expires = file
+            .sip
+            .min_session_expires
+            .unwrap_or(DEFAULT_MIN_SESSION_EXPIRES);
+        if min_session_expires < 90 {
+            bail!("sip.min_session_expires must be at least 90 (RFC 4028 section 4)");
+        }
+        if session_expires < min_session_expires {
+            bail!("sip.session_expires ({session_expires}) is below sip.min_session_expires ({min_session_expires})");
+        }
+        Ok(Settings {
+            data_dir: args
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from("data")),
+            sip_listen,
+            http_listen: args.http_listen.or(file.http.listen).unwrap_or(DEFAULT_HTTP_LISTEN),
+            rtp_ports: args.rtp_ports.or(file.media.rtp_ports).unwrap_or(DEFAULT_RTP_PORTS),
+            public_address,
+            session_expires,
+            min_session_expires,
+            max_message_bytes: file
+                .sip
+                .max_message_bytes
+                .unwrap_or(DEFAULT_MAX_MESSAGE_BYTES),
+            demo: args.demo,
+            trunks: file.trunks,
+        })
+    }
+}
+
+fn read_file_config(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+/// A wildcard listen address cannot be written into a Contact header; without a
+/// configured public address, loopback is the only safe guess (it works for the demo
+/// and for a softphone on the same machine).
+fn guess_public_address(listen: SocketAddr) -> IpAddr {
+    match listen.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_range_parses_and_rejects() {
+        assert_eq!("20000-30000".parse(), Ok(PortRange { min: 20000, max: 30000 }));
+        assert!("30000-20000".parse::<PortRange>().is_err());
+        assert!("0-10".parse::<PortRange>().is_err());
+        assert!("20001-20001".parse::<PortRange>().is_err());
+        assert!("20001-20002".parse::<PortRange>().is_err());
+        assert!("20001-20003".parse::<PortRange>().is_ok());
+        assert!("abc".parse::<PortRange>().is_err());
+    }
+
+    #[test]
+    fn flags_override_file_which_overrides_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("dialbridge.toml");
+        std::fs::write(
+            &path,
+            "data_dir = \"/var/lib/x\"\n[sip]\nlisten = \"127.0.0.1:5070\"\n[media]\nrtp_ports = \"40000-40100\"\n",
+        )
+        .expect("write config");
+        let args = ServeArgs {
+            config: Some(path),
+            rtp_ports: Some(PortRange { min: 50000, max: 50010 }),
+            ..ServeArgs::default()
+        };
+        let settings = Settings::load(&args).expect("load");
+        assert_eq!(settings.sip_listen, "127.0.0.1:5070".parse().expect("addr"));
+        assert_eq!(settings.rtp_ports, PortRange { min: 50000, max: 50010 });
+        assert_eq!(settings.data_dir, PathBuf::from("/var/lib/x"));
+        assert_eq!(settings.http_listen, DEFAULT_HTTP_LISTEN);
+        assert_eq!(settings.public_address, "127.0.0.1".parse::<IpAddr>().expect("ip"));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "[sip]\nlisten_addr = \"1.2.3.4:5\"\n").expect("write");
+        let args = ServeArgs { config: Some(path), ..ServeArgs::default() };
+        let error = Settings::load(&args).expect_err("must fail");
+        assert!(format!("{error:#}").contains("listen_addr"), "{error:#}");
+    }
+}

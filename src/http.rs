@@ -1,0 +1,57 @@
+//! The HTTP listener. For now it serves health only; the admin center and the REST API
+//! arrive with their own issues and mount here.
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use tokio::sync::watch;
+
+use crate::calls::CallStats;
+use crate::rtp_ports::RtpPortPool;
+
+#[derive(Clone)]
+struct Health {
+    stats: Arc<CallStats>,
+    ports: Arc<RtpPortPool>,
+}
+
+pub async fn bind(listen: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot bind HTTP {listen}"))
+}
+
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    stats: Arc<CallStats>,
+    ports: Arc<RtpPortPool>,
+    mut shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let app = Router::new()
+        .route("/healthz", get(health))
+        .with_state(Health { stats, ports });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = shutdown.changed().await;
+        })
+        .await
+        .context("HTTP server failed")
+}
+
+async fn health(State(health): State<Health>) -> Json<serde_json::Value> {
+    let stats = &health.stats;
+    Json(serde_json::json!({
+        "status": "ok",
+        "active_calls": stats.active.load(Ordering::Relaxed),
+        "answered_calls": stats.answered_total.load(Ordering::Relaxed),
+        "refused_calls": stats.refused_total.load(Ordering::Relaxed),
+        "rtp_ports_in_use": health.ports.in_use(),
+        "rtp_ports_capacity": health.ports.capacity(),
+        "rtp_packets_received": stats.rtp_packets_received.load(Ordering::Relaxed),
+    }))
+}
