@@ -2,3 +2,5 @@
 //!
 //! Nothing here touches a socket or reads a clock: callers pass bytes and the current
 //! time in, and drain what should be sent out.
+
+pub mod auth;
