@@ -4,3 +4,4 @@
 //! time in, and drain what should be sent out.
 
 pub mod auth;
+pub mod trunk;
