@@ -7,3 +7,5 @@ pub mod dialog;
 pub mod endpoint;
 pub mod message;
 pub mod transaction;
+pub mod auth;
+pub mod trunk;
