@@ -14,7 +14,7 @@ use bytes::Bytes;
 use dialbridge_sdp::{LocalMedia, NegotiationError, SessionOrigin, SessionVersion};
 use dialbridge_sip::endpoint::{CallHandle, Endpoint, Event, IncomingCall};
 use dialbridge_sip::message::{HeaderName, Scheme};
-use dialbridge_sip::trunk::{normalize_called_number, Admission, CalledNumberSource, TrunkTable};
+use dialbridge_sip::trunk::{normalize_called_number, Admission, CalledNumberFrom, InboundRequest, TrunkTable};
 use rand::RngCore;
 
 use crate::rtp_ports::{RtpPortLease, RtpPortPool};
@@ -81,37 +81,37 @@ impl CallControl {
     fn on_incoming(&mut self, endpoint: &mut Endpoint, now: Instant, incoming: IncomingCall) {
         let call = incoming.call;
         let invite = &incoming.invite;
-        let credentials = invite.headers.get(&HeaderName::Authorization);
+        let authorizations: Vec<&str> = invite.headers.get_all(&HeaderName::Authorization).collect();
+        let request_uri = invite.uri.to_string();
         let mut random = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut random);
-        let admission = self.trunks.admit(
-            incoming.source.addr.ip(),
-            credentials,
-            invite.method.as_str(),
-            &invite.uri.to_string(),
-            unix_now(),
-            random,
-        );
-        let trunk = match admission {
-            Admission::Admitted { trunk } => trunk,
+        let request = InboundRequest {
+            source: incoming.source.addr.ip(),
+            method: invite.method.as_str(),
+            request_uri: &request_uri,
+            authorizations: &authorizations,
+        };
+        let trunk_id = match self.trunks.admit(&request, unix_now(), random) {
+            Admission::Admitted { trunk, .. } => trunk,
             Admission::Challenge { www_authenticate } => {
                 let headers = www_authenticate.into_iter().map(|v| (HeaderName::WwwAuthenticate, v)).collect();
                 self.refuse(endpoint, now, call, 401, "Unauthorized", headers);
                 return;
             }
             Admission::Forbidden { reason } => {
-                tracing::info!(%call, from = %incoming.source.addr, reason = %reason, "call refused: untrusted source");
+                tracing::info!(%call, from = %incoming.source.addr, ?reason, "call refused");
                 self.refuse(endpoint, now, call, 403, "Forbidden", Vec::new());
                 return;
             }
         };
-        let Some(trunk_config) = self.trunks.get(&trunk) else {
+        let Some(trunk_config) = self.trunks.get(trunk_id) else {
             self.refuse(endpoint, now, call, 500, "Server Internal Error", Vec::new());
             return;
         };
-        let user = match trunk_config.called_number_from {
-            CalledNumberSource::RequestUri => called_user(&invite.uri),
-            CalledNumberSource::To => invite
+        let trunk = trunk_config.name().to_owned();
+        let user = match trunk_config.called_number_from() {
+            CalledNumberFrom::RequestUri => called_user(&invite.uri),
+            CalledNumberFrom::To => invite
                 .headers
                 .get(&HeaderName::To)
                 .and_then(|to| dialbridge_sip::message::NameAddr::parse(to).ok())

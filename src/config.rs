@@ -86,6 +86,8 @@ pub struct SipSection {
     pub min_session_expires: Option<u32>,
     /// Largest SIP message accepted on a TCP connection, in bytes.
     pub max_message_bytes: Option<usize>,
+    /// Digest realm in our challenges to trunks that authenticate (RFC 3261 22.1).
+    pub realm: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -112,6 +114,7 @@ pub struct Settings {
     pub session_expires: u32,
     pub min_session_expires: u32,
     pub max_message_bytes: usize,
+    pub realm: String,
     pub demo: bool,
     #[serde(rename = "trunk")]
     pub trunks: Vec<TrunkConfig>,
@@ -164,6 +167,7 @@ impl Settings {
                 .sip
                 .max_message_bytes
                 .unwrap_or(DEFAULT_MAX_MESSAGE_BYTES),
+            realm: file.sip.realm.unwrap_or_else(|| "dialbridge".to_owned()),
             demo: args.demo,
             trunks: file.trunks,
         })

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
+use dialbridge_sip::auth::{DigestServer, DigestServerConfig};
 use dialbridge_sip::dialog::session_timer::SessionTimerPolicy;
 use dialbridge_sip::endpoint::{Endpoint, EndpointConfig};
 use dialbridge_sip::trunk::TrunkTable;
@@ -78,7 +79,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create data dir {}", settings.data_dir.display()))?;
-    let trunks = TrunkTable::new(settings.trunks.clone()).context("invalid [[trunk]] configuration")?;
+    // A fresh nonce secret per start: nonces from before a restart come back stale and
+    // the trunk simply authenticates again.
+    let mut nonce_secret = vec![0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut nonce_secret);
+    let digest = DigestServer::new(DigestServerConfig::new(settings.realm.clone(), nonce_secret))
+        .context("invalid digest settings")?;
+    let trunks =
+        TrunkTable::new(settings.trunks.clone(), digest).context("invalid [[trunk]] configuration")?;
     if settings.trunks.is_empty() {
         tracing::warn!(
             "no [[trunk]] configured: every call will be refused with 403 \

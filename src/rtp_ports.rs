@@ -29,7 +29,8 @@ struct PoolState {
 pub struct RtpPortLease {
     pool: Arc<RtpPortPool>,
     pub rtp: UdpSocket,
-    pub rtcp: UdpSocket,
+    /// Held, not yet read: it keeps the RTCP port ours until the media engine uses it.
+    pub _rtcp: UdpSocket,
     pub port: u16,
 }
 
@@ -69,7 +70,7 @@ impl RtpPortPool {
             let Some(rtp) = bind(self.bind_ip, port) else { continue };
             let Some(rtcp) = bind(self.bind_ip, port + 1) else { continue };
             state.in_use.insert(port);
-            return Some(RtpPortLease { pool: Arc::clone(self), rtp, rtcp, port });
+            return Some(RtpPortLease { pool: Arc::clone(self), rtp, _rtcp: rtcp, port });
         }
         None
     }

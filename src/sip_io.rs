@@ -61,10 +61,6 @@ impl SipServer {
         })
     }
 
-    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
-        Ok(self.udp.local_addr()?)
-    }
-
     /// Runs until `shutdown` flips, then hangs up every call and flushes the BYEs.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
         let mut datagram = vec![0u8; MAX_DATAGRAM];
@@ -146,7 +142,7 @@ impl SipServer {
                     .map(|(id, _)| *id)
             });
         if let Some(connection) = existing.and_then(|id| self.connections.get(&id)) {
-            if connection.writer.send(bytes).is_ok() {
+            if connection.writer.send(bytes.clone()).is_ok() {
                 return;
             }
         }

@@ -3,13 +3,13 @@
 
 use ipnet::IpNet;
 use phonenumber::country;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 use std::net::IpAddr;
 use thiserror::Error;
 
 /// Where the number the caller dialed is read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CalledNumberFrom {
     /// The user part of the Request-URI: what RFC 3261 routes on, and what most carriers
@@ -33,7 +33,7 @@ pub enum CalledNumberFrom {
 /// default_country = "US"          # ISO 3166 alpha-2: how to read national numbers
 /// strip_prefixes = ["1234#"]      # optional routing prefixes to remove
 /// ```
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrunkConfig {
     pub name: String,
