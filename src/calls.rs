@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use dialbridge_sdp::{LocalMedia, NegotiationError, SessionOrigin, SessionVersion};
@@ -46,12 +46,29 @@ pub struct CallControl {
     ports: Arc<RtpPortPool>,
     media_address: IpAddr,
     calls: HashMap<CallHandle, ActiveCall>,
+    /// Calls sent 180 Ringing and answered when their time comes (`answer_after`).
+    ringing: Vec<(Instant, CallHandle, Bytes)>,
+    answer_after: Duration,
     stats: Arc<CallStats>,
 }
 
 impl CallControl {
-    pub fn new(trunks: TrunkTable, ports: Arc<RtpPortPool>, media_address: IpAddr, stats: Arc<CallStats>) -> Self {
-        CallControl { trunks, ports, media_address, calls: HashMap::new(), stats }
+    pub fn new(
+        trunks: TrunkTable,
+        ports: Arc<RtpPortPool>,
+        media_address: IpAddr,
+        answer_after: Duration,
+        stats: Arc<CallStats>,
+    ) -> Self {
+        CallControl {
+            trunks,
+            ports,
+            media_address,
+            calls: HashMap::new(),
+            ringing: Vec::new(),
+            answer_after,
+            stats,
+        }
     }
 
     pub fn handle_event(&mut self, endpoint: &mut Endpoint, now: Instant, event: Event) {
@@ -161,16 +178,43 @@ impl CallControl {
                 (offer.sdp.clone(), Some(offer))
             }
         };
-        if endpoint.accept_call(now, call, Bytes::from(sdp)).is_err() {
-            return; // cancelled meanwhile; the lease drops here
-        }
         let drain = spawn_rtp_drain(&lease, Arc::clone(&self.stats.rtp_packets_received));
+        let active = ActiveCall { trunk, called, origin, local_media, our_offer, _lease: lease, drain, answered_at: now };
+        self.calls.insert(call, active);
+        if self.answer_after.is_zero() {
+            self.answer(endpoint, now, call, Bytes::from(sdp));
+        } else {
+            let _ = endpoint.ring(now, call, None);
+            self.ringing.push((now + self.answer_after, call, Bytes::from(sdp)));
+        }
+    }
+
+    fn answer(&mut self, endpoint: &mut Endpoint, now: Instant, call: CallHandle, sdp: Bytes) {
+        if endpoint.accept_call(now, call, sdp).is_err() {
+            // Cancelled meanwhile: dropping the call frees its port.
+            if let Some(active) = self.calls.remove(&call) {
+                active.drain.abort();
+            }
+            return;
+        }
+        if let Some(active) = self.calls.get_mut(&call) {
+            active.answered_at = now;
+        }
         self.stats.active.fetch_add(1, Ordering::Relaxed);
         self.stats.answered_total.fetch_add(1, Ordering::Relaxed);
-        self.calls.insert(
-            call,
-            ActiveCall { trunk, called, origin, local_media, our_offer, _lease: lease, drain, answered_at: now },
-        );
+    }
+
+    /// When a ringing call is due to be answered.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.ringing.iter().map(|(due, _, _)| *due).min()
+    }
+
+    pub fn handle_timeout(&mut self, endpoint: &mut Endpoint, now: Instant) {
+        let (due, waiting): (Vec<_>, Vec<_>) = self.ringing.drain(..).partition(|(at, _, _)| *at <= now);
+        self.ringing = waiting;
+        for (_, call, sdp) in due {
+            self.answer(endpoint, now, call, sdp);
+        }
     }
 
     fn on_answer_in_ack(&mut self, endpoint: &mut Endpoint, now: Instant, call: CallHandle, sdp: &[u8]) {
@@ -215,7 +259,11 @@ impl CallControl {
     fn on_ended(&mut self, call: CallHandle, reason: dialbridge_sip::endpoint::CallEndReason) {
         let Some(active) = self.calls.remove(&call) else { return };
         active.drain.abort();
-        self.stats.active.fetch_sub(1, Ordering::Relaxed);
+        let was_ringing = self.ringing.iter().any(|(_, ringing, _)| *ringing == call);
+        self.ringing.retain(|(_, ringing, _)| *ringing != call);
+        if !was_ringing {
+            self.stats.active.fetch_sub(1, Ordering::Relaxed);
+        }
         tracing::info!(
             %call, trunk = %active.trunk, called = %active.called, ?reason,
             seconds = active.answered_at.elapsed().as_secs(), "call ended"

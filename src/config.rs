@@ -88,6 +88,12 @@ pub struct SipSection {
     pub max_message_bytes: Option<usize>,
     /// Digest realm in our challenges to trunks that authenticate (RFC 3261 22.1).
     pub realm: Option<String>,
+    /// Send 180 Ringing and answer after this many milliseconds (0: answer at once).
+    pub answer_after_ms: Option<u64>,
+    /// Digest algorithms offered to authenticating trunks, one challenge each, strongest
+    /// first (RFC 8760). Some older UACs read only the first challenge: list "MD5" alone
+    /// for them.
+    pub digest_algorithms: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -115,6 +121,8 @@ pub struct Settings {
     pub min_session_expires: u32,
     pub max_message_bytes: usize,
     pub realm: String,
+    pub answer_after_ms: u64,
+    pub digest_algorithms: Vec<String>,
     pub demo: bool,
     #[serde(rename = "trunk")]
     pub trunks: Vec<TrunkConfig>,
@@ -168,6 +176,11 @@ impl Settings {
                 .max_message_bytes
                 .unwrap_or(DEFAULT_MAX_MESSAGE_BYTES),
             realm: file.sip.realm.unwrap_or_else(|| "dialbridge".to_owned()),
+            answer_after_ms: file.sip.answer_after_ms.unwrap_or(0),
+            digest_algorithms: file
+                .sip
+                .digest_algorithms
+                .unwrap_or_else(|| vec!["SHA-256".to_owned(), "MD5".to_owned()]),
             demo: args.demo,
             trunks: file.trunks,
         })

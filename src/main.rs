@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use dialbridge_sip::auth::{DigestServer, DigestServerConfig};
+use dialbridge_sip::auth::{Algorithm, DigestServer, DigestServerConfig};
 use dialbridge_sip::dialog::session_timer::SessionTimerPolicy;
 use dialbridge_sip::endpoint::{Endpoint, EndpointConfig};
 use dialbridge_sip::trunk::TrunkTable;
@@ -83,8 +83,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // the trunk simply authenticates again.
     let mut nonce_secret = vec![0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut nonce_secret);
-    let digest = DigestServer::new(DigestServerConfig::new(settings.realm.clone(), nonce_secret))
-        .context("invalid digest settings")?;
+    let mut digest_config = DigestServerConfig::new(settings.realm.clone(), nonce_secret);
+    digest_config.algorithms = settings
+        .digest_algorithms
+        .iter()
+        .map(|name| name.parse::<Algorithm>())
+        .collect::<Result<_, _>>()
+        .map_err(|error| anyhow::anyhow!("sip.digest_algorithms: unknown algorithm {:?}", error.0))?;
+    let digest = DigestServer::new(digest_config).context("invalid digest settings")?;
     let trunks =
         TrunkTable::new(settings.trunks.clone(), digest).context("invalid [[trunk]] configuration")?;
     if settings.trunks.is_empty() {
@@ -96,7 +102,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let ports = RtpPortPool::new(settings.sip_listen.ip(), settings.rtp_ports);
     let stats = Arc::new(CallStats::default());
-    let calls = CallControl::new(trunks, Arc::clone(&ports), settings.public_address, Arc::clone(&stats));
+    let calls = CallControl::new(
+        trunks,
+        Arc::clone(&ports),
+        settings.public_address,
+        std::time::Duration::from_millis(settings.answer_after_ms),
+        Arc::clone(&stats),
+    );
 
     let mut endpoint_config = EndpointConfig::new(settings.public_address, settings.sip_listen.port());
     endpoint_config.session_timer = SessionTimerPolicy {

@@ -65,7 +65,10 @@ impl SipServer {
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
         let mut datagram = vec![0u8; MAX_DATAGRAM];
         loop {
-            let wake_at = self.endpoint.poll_timeout();
+            let wake_at = [self.endpoint.poll_timeout(), self.calls.poll_timeout()]
+                .into_iter()
+                .flatten()
+                .min();
             let sleep = async {
                 match wake_at {
                     Some(at) => tokio::time::sleep_until(at.into()).await,
@@ -87,7 +90,11 @@ impl SipServer {
                     Err(error) => tracing::warn!(%error, "SIP TCP accept failed"),
                 },
                 Some(input) = self.stream_rx.recv() => self.handle_stream_input(input),
-                () = sleep => self.endpoint.handle_timeout(Instant::now()),
+                () = sleep => {
+                    let now = Instant::now();
+                    self.endpoint.handle_timeout(now);
+                    self.calls.handle_timeout(&mut self.endpoint, now);
+                }
                 _ = shutdown.changed() => break,
             }
             self.pump().await;

@@ -287,7 +287,7 @@ impl DigestServer {
             .nonces
             .verify(&c.nonce)
             .ok_or(AuthFailure::InvalidNonce)?;
-        if !c.uri.trim().eq_ignore_ascii_case(request_uri.trim()) {
+        if !digest_uri_matches(&c.uri, request_uri) {
             return Err(AuthFailure::UriMismatch {
                 digest_uri: c.uri.clone(),
             });
@@ -338,5 +338,47 @@ impl DigestServer {
             algorithm: c.algorithm,
             nonce_issued_at: nonce.issued_at,
         })
+    }
+}
+
+/// Whether the digest-uri names the request it came with. RFC 3261 22.4 wants the
+/// Request-URI itself; some UACs (SIPp among them, and several carrier SBCs) hash the
+/// bare `sip:host:port` of the Request-URI instead, registrar-style. That still binds
+/// the credentials to us, and replay tracking stops their reuse, so we accept it too.
+fn digest_uri_matches(digest_uri: &str, request_uri: &str) -> bool {
+    let (digest_uri, request_uri) = (digest_uri.trim(), request_uri.trim());
+    if digest_uri.eq_ignore_ascii_case(request_uri) {
+        return true;
+    }
+    let Ok(request) = crate::message::Uri::parse(request_uri) else { return false };
+    let Some(host) = request.host() else { return false };
+    let bare = match request.port() {
+        Some(port) => crate::message::Uri::sip(None, host.clone(), Some(port)),
+        None => crate::message::Uri::sip(None, host.clone(), None),
+    };
+    let scheme_matches = matches!(
+        request.scheme(),
+        crate::message::Scheme::Sip | crate::message::Scheme::Sips
+    );
+    let bare = bare.to_string();
+    scheme_matches
+        && (digest_uri.eq_ignore_ascii_case(&bare)
+            || digest_uri.eq_ignore_ascii_case(&bare.replacen("sip:", "sips:", 1)))
+}
+
+#[cfg(test)]
+mod digest_uri_tests {
+    use super::digest_uri_matches;
+
+    #[test]
+    fn request_uri_or_its_bare_host_port_match_nothing_else() {
+        let request = "sip:15550100@127.0.0.1:5060";
+        assert!(digest_uri_matches("sip:15550100@127.0.0.1:5060", request));
+        assert!(digest_uri_matches("SIP:15550100@127.0.0.1:5060", request));
+        assert!(digest_uri_matches("sip:127.0.0.1:5060", request));
+        assert!(!digest_uri_matches("sip:127.0.0.1", request));
+        assert!(!digest_uri_matches("sip:15550199@127.0.0.1:5060", request));
+        assert!(!digest_uri_matches("sip:other.example.com:5060", request));
+        assert!(!digest_uri_matches("garbage", "also garbage"));
     }
 }

@@ -51,6 +51,7 @@ impl Endpoint {
         {
             let _ = m.send_response(now, status, response.to_bytes());
         }
+        self.servers.flush(&key, &mut self.transmits);
         self.collect(now);
         Ok(())
     }

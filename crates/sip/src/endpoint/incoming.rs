@@ -159,6 +159,7 @@ impl Endpoint {
                 machine: ServerMachine::Invite(machine),
             },
         );
+        self.servers.flush(&key, &mut self.transmits);
 
         if request.headers.values(&HeaderName::Contact).is_empty() {
             self.reply_in_transaction(now, &key, &request, 400, "Missing Contact", "");
@@ -417,6 +418,7 @@ impl Endpoint {
                 machine,
             },
         );
+        self.servers.flush(&key, &mut self.transmits);
         if let SessionTimerDecision::TooSmall { min_se } = self.session_timer_decision(&request) {
             let mut response = self.response_to(&request, 422, "Session Interval Too Small");
             response.headers.push(HeaderName::MinSE, min_se.to_string());
@@ -604,12 +606,13 @@ impl Endpoint {
             ServerMachine::NonInvite(machine)
         };
         self.servers.insert(
-            key,
+            key.clone(),
             ServerTransaction {
                 respond_to,
                 machine,
             },
         );
+        self.servers.flush(&key, &mut self.transmits);
     }
 
     /// Sends a final response through an existing server transaction.
@@ -623,6 +626,7 @@ impl Endpoint {
             ServerMachine::Invite(machine) => machine.send_response(now, status, bytes),
             ServerMachine::NonInvite(machine) => machine.send_response(now, status, bytes),
         };
+        self.servers.flush(key, &mut self.transmits);
     }
 
     fn reply_in_transaction(

@@ -1,0 +1,145 @@
+//! The SIP front door against a real peer we did not write (SIPp), over real sockets,
+//! each test in its own loopback-only network namespace.
+
+mod support;
+
+use support::Lab;
+
+#[test]
+fn basic_call_over_udp_is_answered_and_its_port_released() {
+    let lab = Lab::new();
+    let run = lab.run("sipp_run uac_basic\nhealth");
+    run.assert_passed("sipp uac_basic");
+    assert_eq!(run.health("answered_calls"), 1);
+    assert_eq!(run.health("active_calls"), 0);
+    assert_eq!(run.health("rtp_ports_in_use"), 0, "BYE must release the RTP port");
+    assert!(run.health("rtp_packets_received") > 0, "the caller's RTP reached our port");
+}
+
+#[test]
+fn basic_call_over_tcp() {
+    let lab = Lab::new();
+    let run = lab.run("sipp_run uac_basic -t t1\nhealth");
+    run.assert_passed("sipp uac_basic");
+    assert_eq!(run.health("answered_calls"), 1);
+    assert_eq!(run.health("rtp_ports_in_use"), 0);
+}
+
+#[test]
+fn cancel_before_answer_gets_487_and_frees_the_port() {
+    let lab = Lab::with_config(
+        r#"
+[sip]
+answer_after_ms = 3000
+
+[[trunk]]
+name = "loopback"
+sources = ["127.0.0.0/8"]
+default_country = "US"
+"#,
+    );
+    let run = lab.run("sipp_run uac_cancel\nhealth");
+    run.assert_passed("sipp uac_cancel");
+    assert_eq!(run.health("answered_calls"), 0);
+    assert_eq!(run.health("rtp_ports_in_use"), 0, "a cancelled call keeps no port");
+}
+
+#[test]
+fn reinvite_hold_is_answered_recvonly_and_resume_sendrecv() {
+    let run = Lab::new().run("sipp_run uac_hold");
+    run.assert_passed("sipp uac_hold");
+    assert!(run.server_log.contains("session modified"), "{}", run.server_log);
+}
+
+#[test]
+fn invite_without_sdp_gets_our_offer_and_the_ack_answer_is_taken() {
+    let run = Lab::new().run("sipp_run uac_no_sdp\nhealth");
+    run.assert_passed("sipp uac_no_sdp");
+    assert_eq!(run.health("answered_calls"), 1);
+    assert!(!run.server_log.contains("answer in ACK not acceptable"), "{}", run.server_log);
+}
+
+#[test]
+fn options_ping_is_answered_with_capabilities() {
+    Lab::new().run("sipp_run options").assert_passed("sipp options");
+}
+
+#[test]
+fn shutdown_hangs_up_calls_with_bye() {
+    // SIPp waits for our BYE; stopping the server must send it.
+    let steps = r#"
+sipp_run uac_wait_bye &
+SIPP=$!
+for _ in $(seq 1 100); do grep -q "call confirmed" server.log && break; sleep 0.05; done
+kill -TERM $(server_pid)
+wait $SIPP
+"#;
+    let run = Lab::new().run(steps);
+    run.assert_passed("sipp uac_wait_bye");
+}
+
+#[test]
+fn untrusted_source_gets_403_and_no_media_port() {
+    let lab = Lab::with_config(
+        r#"
+[[trunk]]
+name = "carrier"
+sources = ["127.0.0.2/32"]
+default_country = "US"
+"#,
+    );
+    let run = lab.run("sipp_run uac_refused\nhealth");
+    run.assert_passed("sipp uac_refused");
+    assert_eq!(run.health("refused_calls"), 1);
+    assert_eq!(run.health("answered_calls"), 0);
+    assert!(!run.server_log.contains("rtp_port="), "no port for an untrusted caller");
+}
+
+#[test]
+fn offer_without_a_common_codec_gets_488() {
+    let run = Lab::new().run("sipp_run uac_488\nhealth");
+    run.assert_passed("sipp uac_488");
+    assert_eq!(run.health("rtp_ports_in_use"), 0);
+}
+
+#[test]
+fn digest_authenticated_trunk_is_challenged_then_admitted() {
+    // SIPp 3.6 answers only MD5 challenges and reads only the first one, as some older
+    // carrier equipment does: the operator lists MD5 alone for such trunks.
+    let lab = Lab::with_config(
+        r#"
+[sip]
+digest_algorithms = ["MD5"]
+
+[[trunk]]
+name = "carrier"
+username = "carrier"
+password = "s3cret-trunk-pass"
+default_country = "US"
+"#,
+    );
+    let run = lab.run("sipp_run uac_auth\nhealth");
+    run.assert_passed("sipp uac_auth");
+    assert_eq!(run.health("answered_calls"), 1);
+}
+
+#[test]
+fn wrong_digest_password_is_refused_with_403() {
+    let lab = Lab::with_config(
+        r#"
+[sip]
+digest_algorithms = ["MD5"]
+
+[[trunk]]
+name = "carrier"
+username = "carrier"
+password = "a-different-password"
+default_country = "US"
+"#,
+    );
+    let run = lab.run("sipp_run uac_auth\nhealth");
+    assert!(run.output.contains("sipp uac_auth exit 1"), "{}", run.output);
+    assert!(run.output.contains("SIP/2.0 403 Forbidden"), "{}", run.output);
+    assert_eq!(run.health("answered_calls"), 0);
+    assert_eq!(run.health("rtp_ports_in_use"), 0);
+}
