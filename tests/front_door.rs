@@ -143,3 +143,22 @@ default_country = "US"
     assert_eq!(run.health("answered_calls"), 0);
     assert_eq!(run.health("rtp_ports_in_use"), 0);
 }
+
+#[test]
+fn torture_messages_get_the_right_answers_and_the_server_keeps_serving() {
+    let steps = r#"
+python3 "$SCENARIOS/../support/send_torture.py" "$TORTURE" 5060
+sipp_run uac_basic
+"#;
+    let run = Lab::new().run(steps);
+    let status = |file: &str| -> String {
+        let prefix = format!("torture {file} ");
+        run.output
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+            .unwrap_or_else(|| panic!("no result for {file}:\n{}", run.output))
+    };
+    println!("{}", run.output);
+    // The server survived all of them and still answers a normal call.
+    run.assert_passed("sipp uac_basic");
+}

@@ -44,8 +44,12 @@ impl Dialog {
         let to = NameAddr::parse(invite.headers.get(&HeaderName::To)?).ok()?;
         let call_id = invite.headers.get(&HeaderName::CallId)?.trim().to_owned();
         let cseq = crate::message::CSeq::parse(invite.headers.get(&HeaderName::CSeq)?).ok()?;
-        let contact_value = *invite.headers.values(&HeaderName::Contact).first()?;
-        let remote_target = NameAddr::parse(contact_value).ok()?.uri;
+        // RFC 2543 UACs may send no Contact; their From address is then where requests
+        // go (RFC 4475 3.4.1 asks us to accept such INVITEs).
+        let remote_target = match invite.headers.values(&HeaderName::Contact).first() {
+            Some(contact) => NameAddr::parse(contact).ok()?.uri,
+            None => from.uri.clone(),
+        };
         // As UAS the route set is the Record-Route list in the order received.
         let route_set = invite
             .headers
@@ -58,7 +62,9 @@ impl Dialog {
             id: DialogId {
                 call_id,
                 local_tag: local_tag.to_owned(),
-                remote_tag: from.tag()?.to_owned(),
+                // RFC 2543 From headers have no tag; the empty tag still identifies
+                // the dialog together with the Call-ID and our tag.
+                remote_tag: from.tag().unwrap_or_default().to_owned(),
             },
             local: to.with_tag(local_tag),
             remote: from,

@@ -114,6 +114,10 @@ impl Endpoint {
         if request.method != Method::Cancel && !unsupported_requirements(request).is_empty() {
             return Some((420, "Bad Extension"));
         }
+        // 8.2.3 and 21.4.7: they accept no body type we could answer with.
+        if matches!(request.method, Method::Invite | Method::Options) && !accepts_sdp(request) {
+            return Some((406, "Not Acceptable"));
+        }
         // 8.2.3: a body we cannot read. Only INVITE and UPDATE bodies matter to us;
         // INFO bodies go to the call logic as they are.
         if matches!(request.method, Method::Invite | Method::Update)
@@ -161,10 +165,6 @@ impl Endpoint {
         );
         self.servers.flush(&key, &mut self.transmits);
 
-        if request.headers.values(&HeaderName::Contact).is_empty() {
-            self.reply_in_transaction(now, &key, &request, 400, "Missing Contact", "");
-            return;
-        }
         let local_tag = self.new_tag();
         match self.session_timer_decision(&request) {
             SessionTimerDecision::TooSmall { min_se } => {
@@ -762,6 +762,18 @@ fn is_sdp(request: &Request) -> bool {
                 .next()
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/sdp"))
         })
+}
+
+/// Whether the Accept header, if any, admits `application/sdp` (RFC 3261 20.1).
+fn accepts_sdp(request: &Request) -> bool {
+    let ranges = request.headers.values(&HeaderName::Accept);
+    if ranges.is_empty() {
+        return true;
+    }
+    ranges.iter().any(|range| {
+        let media = range.split(';').next().unwrap_or_default().trim();
+        ["application/sdp", "application/*", "*/*"].iter().any(|ok| media.eq_ignore_ascii_case(ok))
+    })
 }
 
 fn unsupported_requirements(request: &Request) -> Vec<String> {
