@@ -14,7 +14,7 @@ use crate::message::{
 };
 use crate::transaction::{InviteServer, InviteServerState, NonInviteServer};
 
-use super::build::{self, ALLOWED_METHODS, SUPPORTED_OPTIONS};
+use super::build::{self, ACCEPTED_BODIES, ALLOWED_METHODS, SUPPORTED_OPTIONS};
 use super::call::{Call, CallState, PendingReoffer};
 use super::client::{ClientMachine, ClientOutcome};
 use super::routing::response_destination;
@@ -61,6 +61,10 @@ impl Endpoint {
             }
             if status == 405 || status == 501 {
                 response.headers.push(HeaderName::Allow, ALLOWED_METHODS);
+            }
+            // RFC 3261 21.4.13: a 415 MUST say which formats we do take.
+            if status == 415 {
+                response.headers.push(HeaderName::Accept, ACCEPTED_BODIES);
             }
             self.respond_new_transaction(now, source, &request, key, response);
             return;
