@@ -80,7 +80,10 @@ impl Endpoint {
         state.state = CallState::Answered;
         state.local_sdp = sdp;
         state.ack_brings_answer = !state.invite_had_offer;
-        state.two_xx_cseq = state.dialog.remote_cseq;
+        // The ACK repeats the INVITE's CSeq number (RFC 3261 13.2.2.4). Not the dialog's
+        // latest remote CSeq: an INFO or UPDATE in the early dialog moves that, and the
+        // ACK would then never match and the call would die at 64·T1.
+        state.two_xx_cseq = cseq_number(&invite);
         state.two_xx = Some(TwoXxRetransmitter::new(now, timers, bytes));
         if let SessionTimerDecision::Active {
             interval,
@@ -158,7 +161,9 @@ impl Endpoint {
             let timers = self.config.timers;
             if let Some(state) = self.calls.get_mut(&call) {
                 state.two_xx = Some(TwoXxRetransmitter::new(now, timers, bytes));
-                state.two_xx_cseq = state.dialog.remote_cseq;
+                // The re-INVITE's own CSeq: an INFO (DTMF) that arrived while the call
+                // logic was deciding has moved the dialog's remote CSeq past it.
+                state.two_xx_cseq = cseq_number(&pending.request);
                 state.ack_brings_answer = !pending.had_offer;
             }
         }
@@ -373,6 +378,15 @@ impl Endpoint {
         }
         self.ok_with_session(call, request, decision, sdp.unwrap_or_default())
     }
+}
+
+/// The CSeq number of a request that passed validation (so it has exactly one CSeq).
+fn cseq_number(request: &Request) -> u32 {
+    request
+        .headers
+        .get(&HeaderName::CSeq)
+        .and_then(|c| crate::message::CSeq::parse(c).ok())
+        .map_or(0, |c| c.seq)
 }
 
 trait DefaultPair {
