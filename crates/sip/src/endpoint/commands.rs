@@ -124,7 +124,7 @@ impl Endpoint {
             response.headers.push(name, value);
         }
         self.send_final(now, &key, response);
-        self.forget_call(call, CallEndReason::Rejected);
+        self.forget_call(now, call, CallEndReason::Rejected);
         self.collect(now);
         Ok(())
     }
@@ -198,7 +198,7 @@ impl Endpoint {
                 let _ = bye;
             }
         }
-        self.forget_call(call, reason);
+        self.forget_call(now, call, reason);
     }
 
     /// Sends a session refresh (RFC 4028 section 7.4): UPDATE without a body when they

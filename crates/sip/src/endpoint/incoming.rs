@@ -254,7 +254,7 @@ impl Endpoint {
                 let terminated = self.response_with_tag(&invite, 487, "Request Terminated", &tag);
                 self.send_final(now, &invite_key, terminated);
             }
-            self.forget_call(handle, CallEndReason::Cancelled);
+            self.forget_call(now, handle, CallEndReason::Cancelled);
         }
         // A CANCEL after our final response changes nothing (RFC 3261 9.2).
     }
@@ -336,7 +336,7 @@ impl Endpoint {
                 let ok = self.response_to(&request, 200, "OK");
                 self.respond_new_transaction(now, source, &request, key, ok);
                 self.terminate_unanswered_invite(now, handle);
-                self.forget_call(handle, CallEndReason::RemoteBye);
+                self.forget_call(now, handle, CallEndReason::RemoteBye);
             }
             Method::Invite | Method::Update => {
                 self.handle_reoffer(now, source, request, key, handle)
@@ -726,7 +726,20 @@ impl Endpoint {
     }
 
     /// Drops a call's state and tells the call logic, once.
-    pub(super) fn forget_call(&mut self, handle: CallHandle, reason: CallEndReason) {
+    ///
+    /// A re-INVITE or UPDATE still waiting for the call logic is answered 487 first:
+    /// RFC 3261 15.1.2 wants pending requests answered when the dialog ends, and
+    /// otherwise its server transaction would wait in Proceeding for ever (no timer runs
+    /// there), leaking and leaving the peer retransmitting into silence.
+    pub(super) fn forget_call(&mut self, now: Instant, handle: CallHandle, reason: CallEndReason) {
+        let pending = self
+            .calls
+            .get_mut(&handle)
+            .and_then(|call| call.pending_reoffer.take());
+        if let Some(pending) = pending {
+            let response = self.response_to(&pending.request, 487, "Request Terminated");
+            self.send_final(now, &pending.server, response);
+        }
         let Some(call) = self.calls.remove(&handle) else {
             return;
         };
