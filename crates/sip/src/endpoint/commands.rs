@@ -207,12 +207,16 @@ impl Endpoint {
         let Some(state) = self.calls.get_mut(&call) else {
             return;
         };
+        // Either way the timer must stop asking for a refresh: left as it was, its
+        // deadline stays in the past, poll_timeout() keeps returning it and the shell
+        // spins. From here on it watches for expiry; the answer to whichever request
+        // is under way restarts it (session_refresh_response, handle_client_outcome).
+        if let Some(timer) = state.session_timer.as_mut() {
+            timer.refresh_sent();
+        }
         if state.own_request_in_flight || state.pending_reoffer.is_some() || state.two_xx.is_some()
         {
             return; // the session is being renegotiated anyway
-        }
-        if let Some(timer) = state.session_timer.as_mut() {
-            timer.refresh_sent();
         }
         let (method, body) = if state.peer_allows_update {
             (Method::Update, None)
