@@ -251,9 +251,12 @@ impl Endpoint {
             .as_ref()
             .filter(|_| method != Method::Bye)
         {
+            // The refresher parameter names a role in *this* transaction (RFC 4028 4,
+            // 7.4): we send the request, so "we keep refreshing" is `uac`. Saying `uas`
+            // would hand the job to the peer while we keep doing it too.
             request.headers.push(
                 HeaderName::SessionExpires,
-                format!("{};refresher=uas", timer.interval),
+                format!("{};refresher=uac", timer.interval),
             );
         }
         if let Some(sdp) = sdp {
