@@ -36,6 +36,14 @@ impl Endpoint {
             Some(_) => self.response_with_tag(&invite, 183, "Session Progress", &tag),
             None => self.response_with_tag(&invite, 180, "Ringing", &tag),
         };
+        // A tagged 1xx creates the early dialog, so like the 2xx it must echo the
+        // Record-Route (RFC 3261 12.1.1); without it the UAC's early route set (for
+        // UPDATE or BYE in the early dialog) bypasses the proxies that asked to stay in.
+        for record_route in invite.headers.get_all(&HeaderName::RecordRoute) {
+            response
+                .headers
+                .push(HeaderName::RecordRoute, record_route.to_owned());
+        }
         response.headers.push(
             HeaderName::Contact,
             build::contact_header(&self.config, state.peer.transport),
