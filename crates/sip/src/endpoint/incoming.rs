@@ -238,7 +238,14 @@ impl Endpoint {
             self.respond_new_transaction(now, source, &cancel, key, response);
             return;
         };
-        let ok = self.response_to(&cancel, 200, "OK");
+        // RFC 3261 9.2: the CANCEL's 200 SHOULD carry the To tag of the INVITE's
+        // responses; a fresh one would look like a second dialog to the caller.
+        let tag = self
+            .calls
+            .get(&handle)
+            .map(|call| call.dialog.id.local_tag.clone())
+            .unwrap_or_default();
+        let ok = self.response_with_tag(&cancel, 200, "OK", &tag);
         self.respond_new_transaction(now, source, &cancel, key, ok);
         let still_ringing = self
             .calls
