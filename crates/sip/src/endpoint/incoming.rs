@@ -164,10 +164,6 @@ impl Endpoint {
             },
         );
 
-        if request.headers.values(&HeaderName::Contact).is_empty() {
-            self.reply_in_transaction(now, &key, &request, 400, "Missing Contact", "");
-            return;
-        }
         let local_tag = self.new_tag();
         match self.session_timer_decision(&request) {
             SessionTimerDecision::TooSmall { min_se } => {
@@ -680,9 +676,12 @@ impl Endpoint {
             .ok()?
             .tag()?
             .to_owned();
+        // An RFC 2543 peer may send no From tag; its dialog's remote tag is empty
+        // (RFC 3261 12.1.1), so its in-dialog requests must still find the call.
         let remote_tag = NameAddr::parse(headers.get(&HeaderName::From)?)
             .ok()?
-            .tag()?
+            .tag()
+            .unwrap_or_default()
             .to_owned();
         self.calls_by_dialog
             .get(&DialogId {

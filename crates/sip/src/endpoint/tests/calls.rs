@@ -544,3 +544,33 @@ fn rfc2543_branch_invite_and_retransmission() {
     h.send_from(peer_addr(), &ack);
     assert!(h.run_for(secs(5)).is_empty(), "the ACK stopped Timer G");
 }
+
+/// RFC 4475 3.4.1: an RFC 2543 INVITE (no From tag, no Contact, no branch) is accepted;
+/// the dialog's remote tag is empty (RFC 3261 12.1.1), their BYE without a From tag
+/// finds it, and our requests would go to the From address.
+#[test]
+fn rfc2543_invite_without_from_tag_or_contact() {
+    let mut h = Harness::new();
+    let strip = |req: Req| {
+        req.branch("x")
+            .contact(None)
+            .text()
+            .replace(";branch=x", "")
+            .replace(";tag=caller-tag", "")
+    };
+    h.send_from(peer_addr(), &strip(invite()));
+    assert_eq!(h.statuses(), vec![100]);
+    let call = match h.events().as_slice() {
+        [Event::IncomingCall(c)] => c.call,
+        other => panic!("{other:?}"),
+    };
+    h.ep.accept_call(h.now, call, Bytes::from_static(ANSWER.as_bytes()))
+        .unwrap();
+    let tag = to_tag(&h.sent_one().message).unwrap();
+    h.send_from(peer_addr(), &strip(ack_2xx(&tag, 1)));
+    assert!(matches!(h.events().as_slice(), [Event::CallConfirmed { .. }]));
+    h.send_from(peer_addr(), &strip(in_dialog("BYE", &tag, 2)));
+    assert_eq!(h.statuses(), vec![200]);
+    assert_eq!(ended(&h.events()), vec![(call, CallEndReason::RemoteBye)]);
+    h.assert_drained();
+}

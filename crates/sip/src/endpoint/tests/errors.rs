@@ -170,7 +170,10 @@ fn malformed_requests_are_400_with_a_reason() {
             ),
             "Content-Length larger than message",
         ),
-        (Req::new("INVITE").contact(None).text(), "Missing Contact"),
+        (
+            invite().contact(Some("<sip:broken@>")).text(),
+            "bad Contact",
+        ),
     ];
     for (i, (text, reason)) in cases.iter().enumerate() {
         let text = text.replace("z9hG4bK-inv-1", &format!("z9hG4bK-bad-{i}"));
