@@ -202,9 +202,8 @@ impl Endpoint {
             .get(&call)
             .is_some_and(|c| c.state != CallState::Incoming)
         {
-            if let Some(bye) = self.start_in_dialog_request(now, call, Method::Bye, None) {
-                let _ = bye;
-            }
+            // Nobody waits for the BYE's answer: the call is over either way.
+            let _ = self.start_in_dialog_request(now, call, Method::Bye, None);
         }
         self.forget_call(now, call, reason);
     }

@@ -165,15 +165,12 @@ impl Endpoint {
         );
 
         let local_tag = self.new_tag();
-        match self.session_timer_decision(&request) {
-            SessionTimerDecision::TooSmall { min_se } => {
-                let mut response =
-                    self.response_with_tag(&request, 422, "Session Interval Too Small", &local_tag);
-                response.headers.push(HeaderName::MinSE, min_se.to_string());
-                self.send_final(now, &key, response);
-                return;
-            }
-            _ => {}
+        if let SessionTimerDecision::TooSmall { min_se } = self.session_timer_decision(&request) {
+            let mut response =
+                self.response_with_tag(&request, 422, "Session Interval Too Small", &local_tag);
+            response.headers.push(HeaderName::MinSE, min_se.to_string());
+            self.send_final(now, &key, response);
+            return;
         }
         let Some(dialog) = Dialog::as_uas(&request, &local_tag, self.rng_cseq()) else {
             self.reply_in_transaction(

@@ -110,10 +110,7 @@ fn basic_udp_call_answer_ack_bye() {
     assert_eq!(bye_ok.status(), 200);
     assert_eq!(to_tag(&bye_ok.message).as_deref(), Some(tag.as_str()));
     assert_eq!(header(&bye_ok.message, &HeaderName::CSeq), Some("2 BYE"));
-    assert_eq!(
-        ended(&h.events()),
-        vec![(call, CallEndReason::RemoteBye)]
-    );
+    assert_eq!(ended(&h.events()), vec![(call, CallEndReason::RemoteBye)]);
     assert_eq!(h.ep.call_count(), 0);
     // A retransmitted BYE gets the same 200 from the transaction, no second event.
     h.send(&in_dialog("BYE", &tag, 2));
@@ -145,7 +142,11 @@ fn invite_retransmissions_before_and_after_answer() {
     h.ep.accept_call(h.now, call, Bytes::from_static(ANSWER.as_bytes()))
         .unwrap();
     let ok = h.sent_one();
-    assert_eq!(to_tag(&ok.message).as_deref(), Some(tag.as_str()), "one dialog, one tag");
+    assert_eq!(
+        to_tag(&ok.message).as_deref(),
+        Some(tag.as_str()),
+        "one dialog, one tag"
+    );
     h.set_time(ms(700));
     h.send(&invite());
     assert!(h.sent().is_empty(), "absorbed after 2xx (RFC 6026)");
@@ -176,13 +177,13 @@ fn no_ack_ends_the_call_with_bye_after_64_t1() {
     let bye = sent[0].request();
     assert_eq!(sent[0].at, T1 * 64);
     assert_eq!(bye.method, Method::Bye);
-    assert_eq!(bye.uri, Uri::parse("sip:+15557654321@192.0.2.1:5060").unwrap());
+    assert_eq!(
+        bye.uri,
+        Uri::parse("sip:+15557654321@192.0.2.1:5060").unwrap()
+    );
     assert_eq!(sent[0].to, Peer::udp(peer_addr()));
     assert_eq!(to_tag(&sent[0].message).as_deref(), Some("caller-tag"));
-    assert_eq!(
-        ended(&h.events()),
-        vec![(call, CallEndReason::AckTimeout)]
-    );
+    assert_eq!(ended(&h.events()), vec![(call, CallEndReason::AckTimeout)]);
     let _ = tag;
     // The peer is gone: the BYE is retransmitted until Timer F, then given up.
     let sent = h.run_for(secs(40));
@@ -227,7 +228,10 @@ fn cancel_before_answer() {
     let sent = h.run_until(secs(2) + ms(500));
     assert_eq!(sent.iter().map(Sent::status).collect::<Vec<_>>(), vec![487]);
     // ACK for a non-2xx: same branch as the INVITE (17.1.1.3).
-    let ack = Req::new("ACK").branch("z9hG4bK-inv-1").to_tag(&tag).contact(None);
+    let ack = Req::new("ACK")
+        .branch("z9hG4bK-inv-1")
+        .with_to_tag(&tag)
+        .contact(None);
     h.send(&ack);
     assert!(h.sent().is_empty());
     assert!(h.events().is_empty());
@@ -265,7 +269,10 @@ fn reject_call_is_retransmitted_until_ack() {
     // An INVITE retransmission gets the 403 again.
     h.send(&invite());
     assert_eq!(h.statuses(), vec![403]);
-    let ack = Req::new("ACK").branch("z9hG4bK-inv-1").to_tag(&tag).contact(None);
+    let ack = Req::new("ACK")
+        .branch("z9hG4bK-inv-1")
+        .with_to_tag(&tag)
+        .contact(None);
     h.send(&ack);
     assert!(h.sent().is_empty());
     assert!(h.run_for(secs(20)).is_empty());
@@ -361,7 +368,11 @@ pub fn bye_ok(bye: &Request) -> String {
     for (name, value) in bye.headers.iter() {
         if matches!(
             name,
-            HeaderName::Via | HeaderName::From | HeaderName::To | HeaderName::CallId | HeaderName::CSeq
+            HeaderName::Via
+                | HeaderName::From
+                | HeaderName::To
+                | HeaderName::CallId
+                | HeaderName::CSeq
         ) {
             s += &format!("{name}: {value}\r\n");
         }
@@ -392,13 +403,22 @@ fn hangup_before_and_after_answer() {
     let req = bye.request();
     assert_eq!(req.method, Method::Bye);
     assert_eq!(bye.to, Peer::udp(peer_addr()));
-    assert_eq!(req.uri, Uri::parse("sip:+15557654321@192.0.2.1:5060").unwrap());
+    assert_eq!(
+        req.uri,
+        Uri::parse("sip:+15557654321@192.0.2.1:5060").unwrap()
+    );
     let from = NameAddr::parse(req.headers.get(&HeaderName::From).unwrap()).unwrap();
     assert_eq!(from.tag(), Some(tag.as_str()));
-    assert_eq!(from.uri, Uri::parse("sip:+15551230000@198.51.100.7").unwrap());
+    assert_eq!(
+        from.uri,
+        Uri::parse("sip:+15551230000@198.51.100.7").unwrap()
+    );
     let to = NameAddr::parse(req.headers.get(&HeaderName::To).unwrap()).unwrap();
     assert_eq!(to.tag(), Some("caller-tag"));
-    assert_eq!(req.headers.get(&HeaderName::CallId), Some("call-1@192.0.2.1"));
+    assert_eq!(
+        req.headers.get(&HeaderName::CallId),
+        Some("call-1@192.0.2.1")
+    );
     assert_eq!(req.headers.get(&HeaderName::MaxForwards), Some("70"));
     let via = crate::message::Via::parse(req.headers.get(&HeaderName::Via).unwrap()).unwrap();
     assert!(via.branch().unwrap().starts_with("z9hG4bK"));
@@ -437,7 +457,10 @@ fn our_cseq_increments_across_requests() {
     let first = crate::message::CSeq::parse(update.headers.get(&HeaderName::CSeq).unwrap())
         .unwrap()
         .seq;
-    h.send_from(peer_addr(), &ok_to(update, "Session-Expires: 180;refresher=uac\r\n"));
+    h.send_from(
+        peer_addr(),
+        &ok_to(update, "Session-Expires: 180;refresher=uac\r\n"),
+    );
     h.ep.hangup(h.now, call).unwrap();
     let bye = h.sent_one();
     let second = crate::message::CSeq::parse(bye.request().headers.get(&HeaderName::CSeq).unwrap())
@@ -456,7 +479,11 @@ pub fn response_to(request: &Request, status_line: &str, extra: &str) -> String 
     for (name, value) in request.headers.iter() {
         if matches!(
             name,
-            HeaderName::Via | HeaderName::From | HeaderName::To | HeaderName::CallId | HeaderName::CSeq
+            HeaderName::Via
+                | HeaderName::From
+                | HeaderName::To
+                | HeaderName::CallId
+                | HeaderName::CSeq
         ) {
             s += &format!("{name}: {value}\r\n");
         }
@@ -472,12 +499,18 @@ pub fn response_to(request: &Request, status_line: &str, extra: &str) -> String 
 fn info_in_dialog_and_stale_cseq() {
     let mut h = Harness::new();
     let (call, tag) = h.established(&invite());
-    h.send(&in_dialog("INFO", &tag, 5).body("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n"));
+    h.send(
+        &in_dialog("INFO", &tag, 5).body("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n"),
+    );
     let ok = h.sent_one();
     assert_eq!(ok.status(), 200);
     assert_eq!(to_tag(&ok.message).as_deref(), Some(tag.as_str()));
     match h.events().as_slice() {
-        [Event::Info { call: c, content_type, body }] => {
+        [Event::Info {
+            call: c,
+            content_type,
+            body,
+        }] => {
             assert_eq!(*c, call);
             assert_eq!(content_type.as_deref(), Some("application/dtmf-relay"));
             assert_eq!(body.as_ref(), b"Signal=5\r\nDuration=160\r\n");
@@ -528,7 +561,10 @@ fn rfc2543_branch_invite_and_retransmission() {
     h.send(&req);
     assert!(h.sent().is_empty());
     h.send(&ack_2xx(&tag, 1).branch("5678efgh"));
-    assert!(matches!(h.events().as_slice(), [Event::CallConfirmed { .. }]));
+    assert!(matches!(
+        h.events().as_slice(),
+        [Event::CallConfirmed { .. }]
+    ));
     h.ep.reject_call(h.now, second, 486, "Busy Here", Vec::new())
         .unwrap();
     let busy = h.sent_one();
@@ -536,7 +572,7 @@ fn rfc2543_branch_invite_and_retransmission() {
     // The 2543 ACK for the 486 repeats the INVITE's Request-URI and matches it.
     let ack = Req::new("ACK")
         .call_id("call-2@192.0.2.1")
-        .to_tag(&to_tag(&busy.message).unwrap())
+        .with_to_tag(&to_tag(&busy.message).unwrap())
         .branch("x")
         .contact(None)
         .text()
@@ -568,7 +604,10 @@ fn rfc2543_invite_without_from_tag_or_contact() {
         .unwrap();
     let tag = to_tag(&h.sent_one().message).unwrap();
     h.send_from(peer_addr(), &strip(ack_2xx(&tag, 1)));
-    assert!(matches!(h.events().as_slice(), [Event::CallConfirmed { .. }]));
+    assert!(matches!(
+        h.events().as_slice(),
+        [Event::CallConfirmed { .. }]
+    ));
     h.send_from(peer_addr(), &strip(in_dialog("BYE", &tag, 2)));
     assert_eq!(h.statuses(), vec![200]);
     assert_eq!(ended(&h.events()), vec![(call, CallEndReason::RemoteBye)]);

@@ -58,7 +58,12 @@ fn invite_with_no_hops_left_is_483() {
     // It went through an INVITE transaction: retransmitted until the ACK.
     let again = h.run_for(ms(500));
     assert_eq!(again.len(), 1);
-    h.send(&Req::new("ACK").branch("z9hG4bK-inv-1").to_tag(&to_tag(&sent.message).unwrap()).contact(None));
+    h.send(
+        &Req::new("ACK")
+            .branch("z9hG4bK-inv-1")
+            .with_to_tag(&to_tag(&sent.message).unwrap())
+            .contact(None),
+    );
     assert!(h.run_for(secs(5)).is_empty());
     normal_call_works(&mut h);
 }
@@ -89,7 +94,10 @@ fn unsupported_requirement_is_420_with_unsupported() {
     let mut h = Harness::new();
     let sent = reply(&mut h, &invite().header("Require: 100rel"));
     assert_eq!(sent.status(), 420);
-    assert_eq!(header(&sent.message, &HeaderName::Unsupported), Some("100rel"));
+    assert_eq!(
+        header(&sent.message, &HeaderName::Unsupported),
+        Some("100rel")
+    );
     let sent = reply(
         &mut h,
         &Req::new("OPTIONS")
@@ -98,7 +106,10 @@ fn unsupported_requirement_is_420_with_unsupported() {
             .contact(None),
     );
     assert_eq!(sent.status(), 420);
-    assert_eq!(header(&sent.message, &HeaderName::Unsupported), Some("foo, bar"));
+    assert_eq!(
+        header(&sent.message, &HeaderName::Unsupported),
+        Some("foo, bar")
+    );
     // `timer` alone is ours.
     let sent = reply(
         &mut h,
@@ -130,7 +141,10 @@ fn unreadable_body_is_415_with_accept() {
     let mut h = Harness::new();
     let sent = reply(&mut h, &Req::new("INVITE").body("text/plain", "hello"));
     assert_eq!(sent.status(), 415);
-    assert_eq!(header(&sent.message, &HeaderName::Accept), Some("application/sdp"));
+    assert_eq!(
+        header(&sent.message, &HeaderName::Accept),
+        Some("application/sdp")
+    );
     normal_call_works(&mut h);
 }
 
@@ -150,8 +164,16 @@ fn unsupported_version_is_505() {
 fn malformed_requests_are_400_with_a_reason() {
     let mut h = Harness::new();
     let cases: Vec<(String, &str)> = vec![
-        (invite().text().replace("CSeq: 1 INVITE", "CSeq: one INVITE"), "bad CSeq"),
-        (invite().text().replace("CSeq: 1 INVITE", "CSeq: 1 OPTIONS"), "CSeq method does not match request method"),
+        (
+            invite()
+                .text()
+                .replace("CSeq: 1 INVITE", "CSeq: one INVITE"),
+            "bad CSeq",
+        ),
+        (
+            invite().text().replace("CSeq: 1 INVITE", "CSeq: 1 OPTIONS"),
+            "CSeq method does not match request method",
+        ),
         (
             invite().text().replace("Call-ID: call-1@192.0.2.1\r\n", ""),
             "missing Call-ID",
@@ -179,7 +201,9 @@ fn malformed_requests_are_400_with_a_reason() {
         let text = text.replace("z9hG4bK-inv-1", &format!("z9hG4bK-bad-{i}"));
         h.send_from(peer_addr(), &text);
         let sent = h.sent();
-        let last = sent.last().unwrap_or_else(|| panic!("no reply to case {i}"));
+        let last = sent
+            .last()
+            .unwrap_or_else(|| panic!("no reply to case {i}"));
         assert_eq!(last.status(), 400, "case {i}: {text}");
         assert_eq!(last.response().reason, *reason, "case {i}");
         assert!(to_tag(&last.message).is_some(), "case {i}");
@@ -188,7 +212,10 @@ fn malformed_requests_are_400_with_a_reason() {
     // An ACK is never answered, even when broken (17.1.1.3).
     h.send_from(
         peer_addr(),
-        &Req::new("ACK").to_tag("x").text().replace("CSeq: 1 ACK", "CSeq: x ACK"),
+        &Req::new("ACK")
+            .with_to_tag("x")
+            .text()
+            .replace("CSeq: 1 ACK", "CSeq: x ACK"),
     );
     assert!(h.sent().is_empty());
     // Garbage gets nothing.
@@ -205,8 +232,16 @@ fn unknown_dialog_is_481() {
     for (method, req) in [
         ("BYE", in_dialog("BYE", "not-our-tag", 2)),
         ("INVITE", in_dialog("INVITE", "not-our-tag", 2).sdp(OFFER)),
-        ("UPDATE", in_dialog("UPDATE", &tag, 2).from_tag("other-caller")),
-        ("BYE", in_dialog("BYE", &tag, 2).call_id("other-call").branch("z9hG4bK-x")),
+        (
+            "UPDATE",
+            in_dialog("UPDATE", &tag, 2).with_from_tag("other-caller"),
+        ),
+        (
+            "BYE",
+            in_dialog("BYE", &tag, 2)
+                .call_id("other-call")
+                .branch("z9hG4bK-x"),
+        ),
         ("INFO", in_dialog("INFO", "nope", 3)),
     ] {
         h.send(&req);
@@ -260,6 +295,12 @@ fn responses_follow_rport_and_via() {
     h.send_from(nat, &text);
     assert_eq!(h.sent_one().to, Peer::udp(peer_addr()));
     // Stateless error replies follow the same rule.
-    h.send_from(nat, &Req::new("OPTIONS").version("SIP/3.0").via_params(";rport").text());
+    h.send_from(
+        nat,
+        &Req::new("OPTIONS")
+            .version("SIP/3.0")
+            .via_params(";rport")
+            .text(),
+    );
     assert_eq!(h.sent_one().to, Peer::udp(nat));
 }

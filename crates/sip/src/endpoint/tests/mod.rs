@@ -129,11 +129,11 @@ impl Req {
         self.call_id = call_id.to_owned();
         self
     }
-    pub fn from_tag(mut self, tag: &str) -> Req {
+    pub fn with_from_tag(mut self, tag: &str) -> Req {
         self.from_tag = tag.to_owned();
         self
     }
-    pub fn to_tag(mut self, tag: &str) -> Req {
+    pub fn with_to_tag(mut self, tag: &str) -> Req {
         self.to_tag = Some(tag.to_owned());
         self
     }
@@ -218,7 +218,7 @@ pub fn ack_2xx(to_tag: &str, cseq: u32) -> Req {
     Req::new("ACK")
         .uri("sip:198.51.100.7:5060")
         .branch(&format!("z9hG4bK-ack-{cseq}"))
-        .to_tag(to_tag)
+        .with_to_tag(to_tag)
         .cseq(cseq)
 }
 
@@ -227,7 +227,7 @@ pub fn in_dialog(method: &str, to_tag: &str, cseq: u32) -> Req {
     Req::new(method)
         .uri("sip:198.51.100.7:5060")
         .branch(&format!("z9hG4bK-{}-{cseq}", method.to_ascii_lowercase()))
-        .to_tag(to_tag)
+        .with_to_tag(to_tag)
         .cseq(cseq)
 }
 
@@ -271,11 +271,7 @@ pub fn to_tag(message: &Message) -> Option<String> {
 }
 
 pub fn cseq_of(message: &Message) -> String {
-    message
-        .headers()
-        .get(&HeaderName::CSeq)
-        .unwrap()
-        .to_owned()
+    message.headers().get(&HeaderName::CSeq).unwrap().to_owned()
 }
 
 pub struct Harness {

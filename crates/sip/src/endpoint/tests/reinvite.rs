@@ -19,7 +19,11 @@ fn reinvite_hold_is_answered_and_retransmitted_until_ack() {
     h.send(&reinvite(&tag, 2).contact(Some("<sip:+15557654321@192.0.2.1:5062>")));
     assert_eq!(h.statuses(), vec![100]);
     match h.events().as_slice() {
-        [Event::Reoffer { call: c, offer: Some(offer), method: ReofferMethod::Invite }] => {
+        [Event::Reoffer {
+            call: c,
+            offer: Some(offer),
+            method: ReofferMethod::Invite,
+        }] => {
             assert_eq!(*c, call);
             assert_eq!(offer.as_ref(), HOLD_OFFER.as_bytes());
         }
@@ -33,7 +37,10 @@ fn reinvite_hold_is_answered_and_retransmitted_until_ack() {
     assert_eq!(to_tag(&ok.message).as_deref(), Some(tag.as_str()));
     assert_eq!(cseq_of(&ok.message), "2 INVITE");
     assert_eq!(ok.message.body().as_ref(), held.as_bytes());
-    assert_eq!(header(&ok.message, &HeaderName::ContentType), Some("application/sdp"));
+    assert_eq!(
+        header(&ok.message, &HeaderName::ContentType),
+        Some("application/sdp")
+    );
     assert!(header(&ok.message, &HeaderName::Contact).is_some());
     let sent = h.run_until(secs(10) + ms(1500));
     assert_eq!(
@@ -43,14 +50,23 @@ fn reinvite_hold_is_answered_and_retransmitted_until_ack() {
     assert!(sent.iter().all(|s| s.message == ok.message));
     h.send(&ack_2xx(&tag, 2));
     assert!(h.events().is_empty(), "re-INVITE ACK confirms nothing new");
-    assert!(h.run_for(secs(40)).is_empty(), "ACK stopped the retransmissions");
+    assert!(
+        h.run_for(secs(40)).is_empty(),
+        "ACK stopped the retransmissions"
+    );
     assert_eq!(h.ep.call_count(), 1);
 
     // The re-INVITE moved the remote target (12.2.2): our BYE goes to the new Contact.
     h.ep.hangup(h.now, call).unwrap();
     let bye = h.sent_one();
-    assert_eq!(bye.request().uri.to_string(), "sip:+15557654321@192.0.2.1:5062");
-    assert_eq!(bye.to, Peer::udp(SocketAddr::new(IpAddr::V4(PEER_IP), 5062)));
+    assert_eq!(
+        bye.request().uri.to_string(),
+        "sip:+15557654321@192.0.2.1:5062"
+    );
+    assert_eq!(
+        bye.to,
+        Peer::udp(SocketAddr::new(IpAddr::V4(PEER_IP), 5062))
+    );
 }
 
 /// RFC 3261 14.2: a re-INVITE while another is pending gets 500 with Retry-After; one
@@ -67,15 +83,31 @@ fn overlapping_and_stale_reinvites_get_500() {
     assert_eq!(busy.status(), 500);
     assert_eq!(to_tag(&busy.message).as_deref(), Some(tag.as_str()));
     let retry = header(&busy.message, &HeaderName::RetryAfter).unwrap();
-    assert!(retry.trim().parse::<u32>().unwrap() <= 10, "RFC 3261 14.2: 0 to 10 s");
+    assert!(
+        retry.trim().parse::<u32>().unwrap() <= 10,
+        "RFC 3261 14.2: 0 to 10 s"
+    );
     assert!(h.events().is_empty());
     // Lower CSeq than the last one seen.
     h.send(&reinvite(&tag, 3));
     assert_eq!(h.statuses(), vec![500]);
     // The two 500s are INVITE finals: Timer G repeats them until their ACKs.
-    assert_eq!(h.run_for(ms(500)).iter().map(Sent::status).collect::<Vec<_>>(), vec![500, 500]);
+    assert_eq!(
+        h.run_for(ms(500))
+            .iter()
+            .map(Sent::status)
+            .collect::<Vec<_>>(),
+        vec![500, 500]
+    );
     for cseq in [6, 3] {
-        h.send(&Req::new("ACK").uri("sip:198.51.100.7:5060").branch(&format!("z9hG4bK-invite-{cseq}")).to_tag(&tag).cseq(cseq).contact(None));
+        h.send(
+            &Req::new("ACK")
+                .uri("sip:198.51.100.7:5060")
+                .branch(&format!("z9hG4bK-invite-{cseq}"))
+                .with_to_tag(&tag)
+                .cseq(cseq)
+                .contact(None),
+        );
     }
     assert!(h.sent().is_empty());
     // Refuse the pending one: 488, the ACK for it goes to the transaction.
@@ -83,11 +115,20 @@ fn overlapping_and_stale_reinvites_get_500() {
     let refused = h.sent_one();
     assert_eq!(refused.status(), 488);
     assert_eq!(cseq_of(&refused.message), "5 INVITE");
-    h.send(&Req::new("ACK").uri("sip:198.51.100.7:5060").branch("z9hG4bK-invite-5").to_tag(&tag).cseq(5).contact(None));
+    h.send(
+        &Req::new("ACK")
+            .uri("sip:198.51.100.7:5060")
+            .branch("z9hG4bK-invite-5")
+            .with_to_tag(&tag)
+            .cseq(5)
+            .contact(None),
+    );
     assert!(h.run_for(secs(5)).is_empty());
     assert_eq!(
         h.ep.answer_reoffer(h.now, call, Err(488)),
-        Err(super::super::CommandError::WrongState("no re-offer is pending"))
+        Err(super::super::CommandError::WrongState(
+            "no re-offer is pending"
+        ))
     );
     assert_eq!(h.ep.call_count(), 1);
     // A later re-INVITE is served again.
@@ -135,7 +176,10 @@ fn early_dialog_request_does_not_break_the_initial_ack() {
         .unwrap();
     assert_eq!(h.statuses(), vec![200]);
     h.send(&ack_2xx(&tag, 1));
-    assert!(matches!(h.events().as_slice(), [Event::CallConfirmed { .. }]));
+    assert!(matches!(
+        h.events().as_slice(),
+        [Event::CallConfirmed { .. }]
+    ));
     assert!(h.run_for(secs(40)).is_empty());
     assert_eq!(h.ep.call_count(), 1);
 }
@@ -158,7 +202,12 @@ fn bye_during_pending_reinvite_answers_it() {
         h.ep.answer_reoffer(h.now, call, Err(488)),
         Err(super::super::CommandError::UnknownCall)
     );
-    let ack = Req::new("ACK").uri("sip:198.51.100.7:5060").branch("z9hG4bK-invite-2").to_tag(&tag).cseq(2).contact(None);
+    let ack = Req::new("ACK")
+        .uri("sip:198.51.100.7:5060")
+        .branch("z9hG4bK-invite-2")
+        .with_to_tag(&tag)
+        .cseq(2)
+        .contact(None);
     h.send(&ack);
     h.assert_drained();
 }
@@ -174,7 +223,9 @@ fn hangup_during_pending_update_answers_it() {
     h.ep.hangup(h.now, call).unwrap();
     let sent = h.sent();
     assert_eq!(sent.len(), 2, "{sent:#?}");
-    assert!(sent.iter().any(|s| matches!(&s.message, Message::Response(r) if r.status == 487)));
+    assert!(sent
+        .iter()
+        .any(|s| matches!(&s.message, Message::Response(r) if r.status == 487)));
     let bye = sent
         .iter()
         .find(|s| matches!(&s.message, Message::Request(_)))
@@ -193,10 +244,19 @@ fn update_with_and_without_sdp() {
         .header("Supported: timer")
         .header("Session-Expires: 1800;refresher=uac");
     let (call, tag) = h.established(&req);
-    h.send(&in_dialog("UPDATE", &tag, 2).sdp(HOLD_OFFER).header("Session-Expires: 1800;refresher=uac").header("Supported: timer"));
+    h.send(
+        &in_dialog("UPDATE", &tag, 2)
+            .sdp(HOLD_OFFER)
+            .header("Session-Expires: 1800;refresher=uac")
+            .header("Supported: timer"),
+    );
     assert!(h.sent().is_empty());
     match h.events().as_slice() {
-        [Event::Reoffer { call: c, offer: Some(o), method: ReofferMethod::Update }] => {
+        [Event::Reoffer {
+            call: c,
+            offer: Some(o),
+            method: ReofferMethod::Update,
+        }] => {
             assert_eq!(*c, call);
             assert_eq!(o.as_ref(), HOLD_OFFER.as_bytes());
         }
@@ -208,17 +268,30 @@ fn update_with_and_without_sdp() {
     assert_eq!(ok.status(), 200);
     assert_eq!(cseq_of(&ok.message), "2 UPDATE");
     assert_eq!(ok.message.body().as_ref(), ANSWER.as_bytes());
-    assert_eq!(header(&ok.message, &HeaderName::SessionExpires), Some("1800;refresher=uac"));
+    assert_eq!(
+        header(&ok.message, &HeaderName::SessionExpires),
+        Some("1800;refresher=uac")
+    );
     // Non-INVITE: no 2xx retransmission of its own; the transaction absorbs repeats.
     assert!(h.run_for(secs(5)).is_empty());
 
-    h.send(&in_dialog("UPDATE", &tag, 3).header("Session-Expires: 1800;refresher=uac").header("Supported: timer"));
+    h.send(
+        &in_dialog("UPDATE", &tag, 3)
+            .header("Session-Expires: 1800;refresher=uac")
+            .header("Supported: timer"),
+    );
     let ok = h.sent_one();
     assert_eq!(ok.status(), 200);
     assert!(ok.message.body().is_empty());
-    assert_eq!(header(&ok.message, &HeaderName::SessionExpires), Some("1800;refresher=uac"));
+    assert_eq!(
+        header(&ok.message, &HeaderName::SessionExpires),
+        Some("1800;refresher=uac")
+    );
     assert_eq!(header(&ok.message, &HeaderName::Require), Some("timer"));
-    assert!(h.events().is_empty(), "a bare refresh is not news to the call logic");
+    assert!(
+        h.events().is_empty(),
+        "a bare refresh is not news to the call logic"
+    );
 }
 
 /// A re-INVITE without an offer: we offer in the 200, the answer arrives in the ACK.
@@ -230,7 +303,11 @@ fn offerless_reinvite_gets_answer_in_ack() {
     assert_eq!(h.statuses(), vec![100]);
     assert!(matches!(
         h.events().as_slice(),
-        [Event::Reoffer { offer: None, method: ReofferMethod::Invite, .. }]
+        [Event::Reoffer {
+            offer: None,
+            method: ReofferMethod::Invite,
+            ..
+        }]
     ));
     h.ep.answer_reoffer(h.now, call, Ok(Bytes::from_static(ANSWER.as_bytes())))
         .unwrap();

@@ -22,15 +22,15 @@ fn loose_route_set_is_followed() {
     let bye = bye_after(&req);
     let r = bye.request();
     assert_eq!(r.method, Method::Bye);
-    assert_eq!(r.uri, Uri::parse("sip:+15557654321@192.0.2.1:5060").unwrap());
+    assert_eq!(
+        r.uri,
+        Uri::parse("sip:+15557654321@192.0.2.1:5060").unwrap()
+    );
     assert_eq!(
         r.headers.get_all(&HeaderName::Route).collect::<Vec<_>>(),
         vec!["<sip:203.0.113.5:5080;lr>", "<sip:203.0.113.6;lr>"]
     );
-    assert_eq!(
-        bye.to,
-        Peer::udp("203.0.113.5:5080".parse().unwrap())
-    );
+    assert_eq!(bye.to, Peer::udp("203.0.113.5:5080".parse().unwrap()));
 }
 
 /// Both Record-Routes in one header line count the same.
@@ -38,7 +38,13 @@ fn loose_route_set_is_followed() {
 fn comma_separated_record_route() {
     let req = invite().header("Record-Route: <sip:203.0.113.5;lr>, <sip:203.0.113.6;lr>");
     let bye = bye_after(&req);
-    let routes: Vec<_> = bye.request().headers.values(&HeaderName::Route).into_iter().map(str::to_owned).collect();
+    let routes: Vec<_> = bye
+        .request()
+        .headers
+        .values(&HeaderName::Route)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     assert_eq!(routes, vec!["<sip:203.0.113.5;lr>", "<sip:203.0.113.6;lr>"]);
     assert_eq!(bye.to, Peer::udp("203.0.113.5:5060".parse().unwrap()));
 }
@@ -55,10 +61,7 @@ fn strict_route_set() {
     assert_eq!(r.uri, Uri::parse("sip:203.0.113.5").unwrap());
     assert_eq!(
         r.headers.get_all(&HeaderName::Route).collect::<Vec<_>>(),
-        vec![
-            "<sip:203.0.113.6;lr>",
-            "<sip:+15557654321@192.0.2.1:5060>"
-        ]
+        vec!["<sip:203.0.113.6;lr>", "<sip:+15557654321@192.0.2.1:5060>"]
     );
     assert_eq!(bye.to, Peer::udp("203.0.113.5:5060".parse().unwrap()));
 }

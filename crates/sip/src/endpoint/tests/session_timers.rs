@@ -18,7 +18,10 @@ fn too_small_interval_is_422_with_min_se() {
     let mut h = Harness::new();
     h.send(&timed_invite("60"));
     let sent = h.sent();
-    assert_eq!(sent.iter().map(Sent::status).collect::<Vec<_>>(), vec![100, 422]);
+    assert_eq!(
+        sent.iter().map(Sent::status).collect::<Vec<_>>(),
+        vec![100, 422]
+    );
     assert_eq!(header(&sent[1].message, &HeaderName::MinSE), Some("90"));
     assert!(to_tag(&sent[1].message).is_some());
     assert!(h.events().is_empty());
@@ -38,7 +41,10 @@ fn uac_refresher_that_never_refreshes_gets_bye() {
     h.ep.accept_call(h.now, call, Bytes::from_static(ANSWER.as_bytes()))
         .unwrap();
     let ok = h.sent_one();
-    assert_eq!(header(&ok.message, &HeaderName::SessionExpires), Some("1800;refresher=uac"));
+    assert_eq!(
+        header(&ok.message, &HeaderName::SessionExpires),
+        Some("1800;refresher=uac")
+    );
     assert_eq!(header(&ok.message, &HeaderName::Require), Some("timer"));
     let tag = to_tag(&ok.message).unwrap();
     h.send(&ack_2xx(&tag, 1));
@@ -51,7 +57,10 @@ fn uac_refresher_that_never_refreshes_gets_bye() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].at, secs(1768));
     assert_eq!(sent[0].request().method, Method::Bye);
-    assert_eq!(ended(&h.events()), vec![(call, CallEndReason::SessionExpired)]);
+    assert_eq!(
+        ended(&h.events()),
+        vec![(call, CallEndReason::SessionExpired)]
+    );
 }
 
 /// A refreshing re-INVITE at 900 s restarts the interval.
@@ -60,20 +69,31 @@ fn uac_refresh_moves_the_deadline() {
     let mut h = Harness::new();
     let (call, tag) = h.established(&timed_invite("1800;refresher=uac"));
     assert!(h.run_until(secs(900)).is_empty());
-    h.send(&in_dialog("INVITE", &tag, 2).sdp(OFFER).header("Supported: timer").header("Session-Expires: 1800;refresher=uac"));
+    h.send(
+        &in_dialog("INVITE", &tag, 2)
+            .sdp(OFFER)
+            .header("Supported: timer")
+            .header("Session-Expires: 1800;refresher=uac"),
+    );
     assert_eq!(h.statuses(), vec![100]);
     assert!(matches!(h.events().as_slice(), [Event::Reoffer { .. }]));
     h.ep.answer_reoffer(h.now, call, Ok(Bytes::from_static(ANSWER.as_bytes())))
         .unwrap();
     let ok = h.sent_one();
-    assert_eq!(header(&ok.message, &HeaderName::SessionExpires), Some("1800;refresher=uac"));
+    assert_eq!(
+        header(&ok.message, &HeaderName::SessionExpires),
+        Some("1800;refresher=uac")
+    );
     h.send(&ack_2xx(&tag, 2));
     assert!(h.run_until(secs(900 + 1768) - ms(1)).is_empty());
     assert_eq!(h.ep.call_count(), 1);
     let sent = h.run_until(secs(900 + 1768));
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].request().method, Method::Bye);
-    assert_eq!(ended(&h.events()), vec![(call, CallEndReason::SessionExpired)]);
+    assert_eq!(
+        ended(&h.events()),
+        vec![(call, CallEndReason::SessionExpired)]
+    );
 }
 
 /// `refresher=uas`: we refresh at half the interval, with UPDATE when their Allow has
@@ -93,15 +113,24 @@ fn uas_refresher_sends_update_and_a_200_keeps_the_call() {
     let update = sent[0].request();
     assert_eq!(update.method, Method::Update);
     assert!(update.body.is_empty());
-    assert_eq!(update.headers.get(&HeaderName::SessionExpires), Some("1800;refresher=uac"));
-    assert!(update.headers.values(&HeaderName::Supported).contains(&"timer"));
+    assert_eq!(
+        update.headers.get(&HeaderName::SessionExpires),
+        Some("1800;refresher=uac")
+    );
+    assert!(update
+        .headers
+        .values(&HeaderName::Supported)
+        .contains(&"timer"));
     let from = NameAddr::parse(update.headers.get(&HeaderName::From).unwrap()).unwrap();
     assert_eq!(from.tag(), Some(tag.as_str()));
     // The 200 confirms it; the next refresh is due 900 s later.
     h.set_time(secs(901));
     h.send_from(
         peer_addr(),
-        &ok_to(update, "Session-Expires: 1800;refresher=uac\r\nRequire: timer\r\n"),
+        &ok_to(
+            update,
+            "Session-Expires: 1800;refresher=uac\r\nRequire: timer\r\n",
+        ),
     );
     assert!(h.sent().is_empty());
     assert!(h.events().is_empty());
@@ -127,7 +156,10 @@ fn refresh_answered_481_ends_the_call() {
     );
     let bye = h.sent_one();
     assert_eq!(bye.request().method, Method::Bye);
-    assert_eq!(ended(&h.events()), vec![(call, CallEndReason::RefreshFailed)]);
+    assert_eq!(
+        ended(&h.events()),
+        vec![(call, CallEndReason::RefreshFailed)]
+    );
 }
 
 /// With no UPDATE in their Allow the refresh is a re-INVITE repeating our SDP; its 200
@@ -141,16 +173,26 @@ fn uas_refresher_without_update_sends_reinvite_and_acks() {
     let reinvite = sent[0].request().clone();
     assert_eq!(reinvite.method, Method::Invite);
     assert_eq!(reinvite.body.as_ref(), ANSWER.as_bytes());
-    assert_eq!(reinvite.headers.get(&HeaderName::ContentType), Some("application/sdp"));
-    assert_eq!(reinvite.headers.get(&HeaderName::SessionExpires), Some("600;refresher=uac"));
+    assert_eq!(
+        reinvite.headers.get(&HeaderName::ContentType),
+        Some("application/sdp")
+    );
+    assert_eq!(
+        reinvite.headers.get(&HeaderName::SessionExpires),
+        Some("600;refresher=uac")
+    );
     let ok = ok_to(&reinvite, "Session-Expires: 600;refresher=uac\r\n");
     h.send_from(peer_addr(), &ok);
     let ack = h.sent_one();
     let ack_req = ack.request();
     assert_eq!(ack_req.method, Method::Ack);
     assert_eq!(
-        crate::message::CSeq::parse(ack_req.headers.get(&HeaderName::CSeq).unwrap()).unwrap().seq,
-        crate::message::CSeq::parse(reinvite.headers.get(&HeaderName::CSeq).unwrap()).unwrap().seq,
+        crate::message::CSeq::parse(ack_req.headers.get(&HeaderName::CSeq).unwrap())
+            .unwrap()
+            .seq,
+        crate::message::CSeq::parse(reinvite.headers.get(&HeaderName::CSeq).unwrap())
+            .unwrap()
+            .seq,
         "the ACK carries the INVITE's CSeq number (13.2.2.4)"
     );
     let from = NameAddr::parse(ack_req.headers.get(&HeaderName::From).unwrap()).unwrap();

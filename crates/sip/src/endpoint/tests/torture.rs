@@ -16,14 +16,30 @@ fn torture_dir() -> PathBuf {
 /// INVITE that reaches the call logic as IncomingCall after a 100.
 const EXPECTED: &[(&str, &[u16], &str)] = &[
     // 3.1.1 valid messages: served as any other.
-    ("wsinv.dat", &[481], "3.1.1.1 valid, but its To tag names no dialog of ours"),
+    (
+        "wsinv.dat",
+        &[481],
+        "3.1.1.1 valid, but its To tag names no dialog of ours",
+    ),
     ("intmeth.dat", &[501], "3.1.1.2 unknown method"),
     ("esc01.dat", &[100], "3.1.1.3 valid INVITE"),
-    ("escnull.dat", &[405], "3.1.1.4 REGISTER: we are no registrar"),
-    ("esc02.dat", &[501], "3.1.1.5 RE%47IST%45R is an unknown method"),
+    (
+        "escnull.dat",
+        &[405],
+        "3.1.1.4 REGISTER: we are no registrar",
+    ),
+    (
+        "esc02.dat",
+        &[501],
+        "3.1.1.5 RE%47IST%45R is an unknown method",
+    ),
     ("lwsdisp.dat", &[200], "3.1.1.6 OPTIONS"),
     ("longreq.dat", &[100], "3.1.1.7 valid INVITE"),
-    ("dblreq.dat", &[405], "3.1.1.8 REGISTER, trailing octets ignored"),
+    (
+        "dblreq.dat",
+        &[405],
+        "3.1.1.8 REGISTER, trailing octets ignored",
+    ),
     ("semiuri.dat", &[200], "3.1.1.9 OPTIONS"),
     ("transports.dat", &[200], "3.1.1.10 OPTIONS"),
     ("mpart01.dat", &[405], "3.1.1.11 MESSAGE: not served here"),
@@ -57,7 +73,11 @@ const EXPECTED: &[(&str, &[u16], &str)] = &[
     ("insuf.dat", &[400], "3.3.1"),
     ("unkscm.dat", &[416], "3.3.2"),
     ("novelsc.dat", &[416], "3.3.3"),
-    ("unksm2.dat", &[405], "3.3.4 REGISTER; the unknown schemes are in To/From"),
+    (
+        "unksm2.dat",
+        &[405],
+        "3.3.4 REGISTER; the unknown schemes are in To/From",
+    ),
     ("bext01.dat", &[420], "3.3.5"),
     ("invut.dat", &[415], "3.3.6"),
     ("regaut01.dat", &[405], "3.3.7 REGISTER"),
@@ -68,7 +88,11 @@ const EXPECTED: &[(&str, &[u16], &str)] = &[
     ("cparam01.dat", &[405], "3.3.12 REGISTER"),
     ("cparam02.dat", &[405], "3.3.13 REGISTER"),
     ("regescrt.dat", &[405], "3.3.14 REGISTER"),
-    ("sdp01.dat", &[100], "3.3.15 INVITE (see the note on 406 in the report)"),
+    (
+        "sdp01.dat",
+        &[100],
+        "3.3.15 INVITE (see the note on 406 in the report)",
+    ),
     ("inv2543.dat", &[100], "3.4.1 RFC 2543 INVITE"),
 ];
 
@@ -87,8 +111,7 @@ fn rfc4475_torture_messages() {
         let name = path.file_name().unwrap().to_str().unwrap();
         let bytes = std::fs::read(path).unwrap();
         h.send_from(peer_addr(), "");
-        h.ep
-            .handle_datagram(h.now, peer_addr(), Bytes::from(bytes.clone()));
+        h.ep.handle_datagram(h.now, peer_addr(), Bytes::from(bytes.clone()));
         let statuses: Vec<u16> = h.sent().iter().map(Sent::status).collect();
         // Calls that reached the call logic are refused so none linger.
         for event in h.events() {
@@ -109,16 +132,17 @@ fn rfc4475_torture_messages() {
         h.sent();
         for event in h.events() {
             if let Event::IncomingCall(call) = event {
-                let _ = h.ep.reject_call(h.now, call.call, 486, "Busy Here", Vec::new());
+                let _ =
+                    h.ep.reject_call(h.now, call.call, 486, "Busy Here", Vec::new());
             }
         }
         h.sent();
         h.events();
         while h.ep.poll_close().is_some() {}
         match EXPECTED.iter().find(|(file, _, _)| *file == name) {
-            Some((_, want, section)) if statuses != *want => {
-                failures.push(format!("{name} ({section}): got {statuses:?}, want {want:?}"))
-            }
+            Some((_, want, section)) if statuses != *want => failures.push(format!(
+                "{name} ({section}): got {statuses:?}, want {want:?}"
+            )),
             Some(_) => {}
             None if name == "test.dat" => {}
             None => failures.push(format!("{name}: no expectation")),
@@ -126,7 +150,9 @@ fn rfc4475_torture_messages() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     h.run_for(secs(60));
-    let req = invite().call_id("after-torture@192.0.2.1").branch("z9hG4bK-after");
+    let req = invite()
+        .call_id("after-torture@192.0.2.1")
+        .branch("z9hG4bK-after");
     let (call, tag) = h.established(&req);
     h.send(&in_dialog("BYE", &tag, 2).call_id("after-torture@192.0.2.1"));
     assert_eq!(h.statuses(), vec![200]);
