@@ -322,8 +322,8 @@ fn offerless_reinvite_gets_answer_in_ack() {
     }
 }
 
-/// Before the answer a re-INVITE cannot come (no confirmed dialog): 491 would be odd,
-/// but an UPDATE in the early dialog is legal (RFC 3311 5.2).
+/// Glare (RFC 3261 14.2): their re-INVITE arriving while our refreshing re-INVITE is
+/// unanswered gets 491 Request Pending.
 #[test]
 fn glare_with_our_own_refresh_is_491() {
     let mut h = Harness::new();

@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 
-use super::super::{ConnectionId, Transport};
+use super::super::ConnectionId;
 use super::calls::bye_ok;
 use super::*;
 use crate::message::Method;
@@ -109,7 +109,6 @@ fn tcp_bye_from_us() {
     let ok = bye_ok(bye.request());
     feed(&mut h, ok.as_bytes());
     h.assert_drained();
-    let _ = Transport::Tcp;
 }
 
 /// A message larger than the configured limit closes the connection (RFC 3261 18.3
