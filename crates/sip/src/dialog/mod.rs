@@ -44,8 +44,9 @@ impl Dialog {
         let to = NameAddr::parse(invite.headers.get(&HeaderName::To)?).ok()?;
         let call_id = invite.headers.get(&HeaderName::CallId)?.trim().to_owned();
         let cseq = crate::message::CSeq::parse(invite.headers.get(&HeaderName::CSeq)?).ok()?;
-        // RFC 2543 UACs may send no Contact; their From address is then where requests
-        // go (RFC 4475 3.4.1 asks us to accept such INVITEs).
+        // RFC 2543 made Contact optional; without one, requests go to the From address
+        // (RFC 4475 3.4.1 asks RFC 3261 elements to accept such INVITEs). A Contact
+        // that is there but broken still refuses the dialog.
         let remote_target = match invite.headers.values(&HeaderName::Contact).first() {
             Some(contact) => NameAddr::parse(contact).ok()?.uri,
             None => from.uri.clone(),
@@ -62,8 +63,7 @@ impl Dialog {
             id: DialogId {
                 call_id,
                 local_tag: local_tag.to_owned(),
-                // RFC 2543 From headers have no tag; the empty tag still identifies
-                // the dialog together with the Call-ID and our tag.
+                // No From tag (RFC 2543): the remote tag is null (RFC 3261 12.1.1).
                 remote_tag: from.tag().unwrap_or_default().to_owned(),
             },
             local: to.with_tag(local_tag),

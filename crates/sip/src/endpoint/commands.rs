@@ -36,6 +36,14 @@ impl Endpoint {
             Some(_) => self.response_with_tag(&invite, 183, "Session Progress", &tag),
             None => self.response_with_tag(&invite, 180, "Ringing", &tag),
         };
+        // A tagged 1xx creates the early dialog, so like the 2xx it must echo the
+        // Record-Route (RFC 3261 12.1.1); without it the UAC's early route set (for
+        // UPDATE or BYE in the early dialog) bypasses the proxies that asked to stay in.
+        for record_route in invite.headers.get_all(&HeaderName::RecordRoute) {
+            response
+                .headers
+                .push(HeaderName::RecordRoute, record_route.to_owned());
+        }
         response.headers.push(
             HeaderName::Contact,
             build::contact_header(&self.config, state.peer.transport),
@@ -81,7 +89,10 @@ impl Endpoint {
         state.state = CallState::Answered;
         state.local_sdp = sdp;
         state.ack_brings_answer = !state.invite_had_offer;
-        state.two_xx_cseq = state.dialog.remote_cseq;
+        // The ACK repeats the INVITE's CSeq number (RFC 3261 13.2.2.4). Not the dialog's
+        // latest remote CSeq: an INFO or UPDATE in the early dialog moves that, and the
+        // ACK would then never match and the call would die at 64·T1.
+        state.two_xx_cseq = cseq_number(&invite);
         state.two_xx = Some(TwoXxRetransmitter::new(now, timers, bytes));
         if let SessionTimerDecision::Active {
             interval,
@@ -122,7 +133,7 @@ impl Endpoint {
             response.headers.push(name, value);
         }
         self.send_final(now, &key, response);
-        self.forget_call(call, CallEndReason::Rejected);
+        self.forget_call(now, call, CallEndReason::Rejected);
         self.collect(now);
         Ok(())
     }
@@ -159,7 +170,9 @@ impl Endpoint {
             let timers = self.config.timers;
             if let Some(state) = self.calls.get_mut(&call) {
                 state.two_xx = Some(TwoXxRetransmitter::new(now, timers, bytes));
-                state.two_xx_cseq = state.dialog.remote_cseq;
+                // The re-INVITE's own CSeq: an INFO (DTMF) that arrived while the call
+                // logic was deciding has moved the dialog's remote CSeq past it.
+                state.two_xx_cseq = cseq_number(&pending.request);
                 state.ack_brings_answer = !pending.had_offer;
             }
         }
@@ -190,11 +203,10 @@ impl Endpoint {
             .get(&call)
             .is_some_and(|c| c.state != CallState::Incoming)
         {
-            if let Some(bye) = self.start_in_dialog_request(now, call, Method::Bye, None) {
-                let _ = bye;
-            }
+            // Nobody waits for the BYE's answer: the call is over either way.
+            let _ = self.start_in_dialog_request(now, call, Method::Bye, None);
         }
-        self.forget_call(call, reason);
+        self.forget_call(now, call, reason);
     }
 
     /// Sends a session refresh (RFC 4028 section 7.4): UPDATE without a body when they
@@ -203,12 +215,16 @@ impl Endpoint {
         let Some(state) = self.calls.get_mut(&call) else {
             return;
         };
+        // Either way the timer must stop asking for a refresh: left as it was, its
+        // deadline stays in the past, poll_timeout() keeps returning it and the shell
+        // spins. From here on it watches for expiry; the answer to whichever request
+        // is under way restarts it (session_refresh_response, handle_client_outcome).
+        if let Some(timer) = state.session_timer.as_mut() {
+            timer.refresh_sent();
+        }
         if state.own_request_in_flight || state.pending_reoffer.is_some() || state.two_xx.is_some()
         {
             return; // the session is being renegotiated anyway
-        }
-        if let Some(timer) = state.session_timer.as_mut() {
-            timer.refresh_sent();
         }
         let (method, body) = if state.peer_allows_update {
             (Method::Update, None)
@@ -243,9 +259,12 @@ impl Endpoint {
             .as_ref()
             .filter(|_| method != Method::Bye)
         {
+            // The refresher parameter names a role in *this* transaction (RFC 4028 4,
+            // 7.4): we send the request, so "we keep refreshing" is `uac`. Saying `uas`
+            // would hand the job to the peer while we keep doing it too.
             request.headers.push(
                 HeaderName::SessionExpires,
-                format!("{};refresher=uas", timer.interval),
+                format!("{};refresher=uac", timer.interval),
             );
         }
         if let Some(sdp) = sdp {
@@ -374,6 +393,15 @@ impl Endpoint {
         }
         self.ok_with_session(call, request, decision, sdp.unwrap_or_default())
     }
+}
+
+/// The CSeq number of a request that passed validation (so it has exactly one CSeq).
+fn cseq_number(request: &Request) -> u32 {
+    request
+        .headers
+        .get(&HeaderName::CSeq)
+        .and_then(|c| crate::message::CSeq::parse(c).ok())
+        .map_or(0, |c| c.seq)
 }
 
 trait DefaultPair {

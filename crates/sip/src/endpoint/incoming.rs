@@ -14,7 +14,7 @@ use crate::message::{
 };
 use crate::transaction::{InviteServer, InviteServerState, NonInviteServer};
 
-use super::build::{self, ALLOWED_METHODS, SUPPORTED_OPTIONS};
+use super::build::{self, ACCEPTED_BODIES, ALLOWED_METHODS, SUPPORTED_OPTIONS};
 use super::call::{Call, CallState, PendingReoffer};
 use super::client::{ClientMachine, ClientOutcome};
 use super::routing::response_destination;
@@ -61,6 +61,10 @@ impl Endpoint {
             }
             if status == 405 || status == 501 {
                 response.headers.push(HeaderName::Allow, ALLOWED_METHODS);
+            }
+            // RFC 3261 21.4.13: a 415 MUST say which formats we do take.
+            if status == 415 {
+                response.headers.push(HeaderName::Accept, ACCEPTED_BODIES);
             }
             self.respond_new_transaction(now, source, &request, key, response);
             return;
@@ -166,15 +170,12 @@ impl Endpoint {
         self.servers.flush(&key, &mut self.transmits);
 
         let local_tag = self.new_tag();
-        match self.session_timer_decision(&request) {
-            SessionTimerDecision::TooSmall { min_se } => {
-                let mut response =
-                    self.response_with_tag(&request, 422, "Session Interval Too Small", &local_tag);
-                response.headers.push(HeaderName::MinSE, min_se.to_string());
-                self.send_final(now, &key, response);
-                return;
-            }
-            _ => {}
+        if let SessionTimerDecision::TooSmall { min_se } = self.session_timer_decision(&request) {
+            let mut response =
+                self.response_with_tag(&request, 422, "Session Interval Too Small", &local_tag);
+            response.headers.push(HeaderName::MinSE, min_se.to_string());
+            self.send_final(now, &key, response);
+            return;
         }
         let Some(dialog) = Dialog::as_uas(&request, &local_tag, self.rng_cseq()) else {
             self.reply_in_transaction(
@@ -235,7 +236,14 @@ impl Endpoint {
             self.respond_new_transaction(now, source, &cancel, key, response);
             return;
         };
-        let ok = self.response_to(&cancel, 200, "OK");
+        // RFC 3261 9.2: the CANCEL's 200 SHOULD carry the To tag of the INVITE's
+        // responses; a fresh one would look like a second dialog to the caller.
+        let tag = self
+            .calls
+            .get(&handle)
+            .map(|call| call.dialog.id.local_tag.clone())
+            .unwrap_or_default();
+        let ok = self.response_with_tag(&cancel, 200, "OK", &tag);
         self.respond_new_transaction(now, source, &cancel, key, ok);
         let still_ringing = self
             .calls
@@ -251,7 +259,7 @@ impl Endpoint {
                 let terminated = self.response_with_tag(&invite, 487, "Request Terminated", &tag);
                 self.send_final(now, &invite_key, terminated);
             }
-            self.forget_call(handle, CallEndReason::Cancelled);
+            self.forget_call(now, handle, CallEndReason::Cancelled);
         }
         // A CANCEL after our final response changes nothing (RFC 3261 9.2).
     }
@@ -333,7 +341,7 @@ impl Endpoint {
                 let ok = self.response_to(&request, 200, "OK");
                 self.respond_new_transaction(now, source, &request, key, ok);
                 self.terminate_unanswered_invite(now, handle);
-                self.forget_call(handle, CallEndReason::RemoteBye);
+                self.forget_call(now, handle, CallEndReason::RemoteBye);
             }
             Method::Invite | Method::Update => {
                 self.handle_reoffer(now, source, request, key, handle)
@@ -673,9 +681,12 @@ impl Endpoint {
             .ok()?
             .tag()?
             .to_owned();
+        // An RFC 2543 peer may send no From tag; its dialog's remote tag is empty
+        // (RFC 3261 12.1.1), so its in-dialog requests must still find the call.
         let remote_tag = NameAddr::parse(headers.get(&HeaderName::From)?)
             .ok()?
-            .tag()?
+            .tag()
+            .unwrap_or_default()
             .to_owned();
         self.calls_by_dialog
             .get(&DialogId {
@@ -726,7 +737,20 @@ impl Endpoint {
     }
 
     /// Drops a call's state and tells the call logic, once.
-    pub(super) fn forget_call(&mut self, handle: CallHandle, reason: CallEndReason) {
+    ///
+    /// A re-INVITE or UPDATE still waiting for the call logic is answered 487 first:
+    /// RFC 3261 15.1.2 wants pending requests answered when the dialog ends, and
+    /// otherwise its server transaction would wait in Proceeding for ever (no timer runs
+    /// there), leaking and leaving the peer retransmitting into silence.
+    pub(super) fn forget_call(&mut self, now: Instant, handle: CallHandle, reason: CallEndReason) {
+        let pending = self
+            .calls
+            .get_mut(&handle)
+            .and_then(|call| call.pending_reoffer.take());
+        if let Some(pending) = pending {
+            let response = self.response_to(&pending.request, 487, "Request Terminated");
+            self.send_final(now, &pending.server, response);
+        }
         let Some(call) = self.calls.remove(&handle) else {
             return;
         };
