@@ -13,9 +13,13 @@ index = os.path.join(torture_dir, "INDEX.tsv")
 with open(index, encoding="utf-8") as f:
     files = [line.split("\t")[1] for line in f.read().splitlines()[1:] if line.strip()]
 
-for name in files:
+for number, name in enumerate(files):
     with open(os.path.join(torture_dir, name), "rb") as f:
         data = f.read()
+    # Several files reuse one branch (cparam01/cparam02, ...): sent within seconds, the
+    # later ones are, correctly, retransmissions of the first. A per-file branch suffix
+    # keeps each message its own transaction; nothing else in the bytes changes.
+    data = data.replace(b"branch=z9hG4bK", b"branch=z9hG4bK%dx" % number, 1)
     via = re.search(rb"^(?:Via|v)\s*:\s*SIP\s*/\s*2\.0\s*/\s*UDP\s+(\[[^\]]*\]|[^\s;:]+)(?::(\d+))?",
                     data, re.IGNORECASE | re.MULTILINE)
     port = int(via.group(2)) if via and via.group(2) else 5060
