@@ -74,6 +74,13 @@ fn parse_start_line(line: &[u8]) -> Result<StartLine, ParseError> {
     let is_response = line
         .get(..4)
         .is_some_and(|p| p.eq_ignore_ascii_case(b"SIP/"));
+    if line.contains(&b'\r') {
+        return Err(if is_response {
+            ParseError::BadStatusLine
+        } else {
+            ParseError::BadRequestLine
+        });
+    }
     if is_response {
         let line = std::str::from_utf8(line).map_err(|_| ParseError::BadStatusLine)?;
         let (status, reason) = parse_status_line(line)?;
@@ -279,6 +286,7 @@ mod tests {
             ("SIP/2.0 4294967301 big\r\n\r\n", ParseError::BadStatusCode),
             ("SIP/2.0 099 low\r\n\r\n", ParseError::BadStatusCode),
             ("SIP/2.0\r\n\r\n", ParseError::BadStatusLine),
+            ("SIP/2.0 200 O\rK\r\n\r\n", ParseError::BadStatusLine),
             (
                 "OPTIONS sip:a@b SIP/2.0\r\nNoColon\r\n\r\n",
                 ParseError::BadHeaderLine,
