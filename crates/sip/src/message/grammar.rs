@@ -107,14 +107,14 @@ pub(crate) fn unescape(s: &str) -> Option<String> {
 
 /// Percent-encodes every byte that `allowed` rejects.
 pub(crate) fn escape_into(out: &mut String, s: &str, allowed: fn(u8) -> bool) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let hex_digit = |nibble: u8| char::from_digit(u32::from(nibble), 16).unwrap_or('0');
     for &b in s.as_bytes() {
         if allowed(b) {
             out.push(char::from(b));
         } else {
             out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+            out.push(hex_digit(b >> 4).to_ascii_uppercase());
+            out.push(hex_digit(b & 0x0f).to_ascii_uppercase());
         }
     }
 }

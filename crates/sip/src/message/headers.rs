@@ -38,6 +38,17 @@ impl From<String> for HeaderValue {
     }
 }
 
+/// Bytes that are not UTF-8 are converted lossily (U+FFFD), so this cannot fail; use
+/// [`HeaderValue::from_utf8`] to refuse them instead.
+impl From<Bytes> for HeaderValue {
+    fn from(bytes: Bytes) -> Self {
+        match std::str::from_utf8(&bytes) {
+            Ok(_) => HeaderValue(bytes),
+            Err(_) => HeaderValue::from(String::from_utf8_lossy(&bytes).into_owned()),
+        }
+    }
+}
+
 impl From<&str> for HeaderValue {
     fn from(s: &str) -> Self {
         HeaderValue(Bytes::copy_from_slice(s.as_bytes()))

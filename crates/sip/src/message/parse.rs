@@ -31,21 +31,15 @@ pub fn parse_message(datagram: Bytes) -> Result<Message, ParseError> {
     if start >= datagram.len() {
         return Err(ParseError::Empty);
     }
-    let head = scan_head(&datagram, start, false)?;
-    let start_line = datagram
-        .get(head.start_line.clone())
-        .ok_or(ParseError::Incomplete)?;
-    let is_response = start_line
-        .get(..4)
-        .is_some_and(|p| p.eq_ignore_ascii_case(b"SIP/"));
-    let start_line = std::str::from_utf8(start_line).map_err(|_| {
-        if is_response {
-            ParseError::BadStatusLine
-        } else {
-            ParseError::BadRequestLine
-        }
-    })?;
+    let line_end = datagram
+        .get(start..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        .map_or(datagram.len(), |nl| start + nl);
+    let start_line = datagram.get(start..line_end).unwrap_or_default();
+    let start_line = start_line.strip_suffix(b"\r").unwrap_or(start_line);
+    let start_line = parse_start_line(start_line)?;
 
+    let head = scan_head(&datagram, start, false)?;
     let mut headers = Headers::with_capacity(head.fields.len());
     for field in &head.fields {
         let (name, value) = field_to_header(&datagram, field)?;
@@ -53,22 +47,48 @@ pub fn parse_message(datagram: Bytes) -> Result<Message, ParseError> {
     }
     let body = take_body(&datagram, head.body_start, &headers)?;
 
-    if is_response {
-        let (status, reason) = parse_status_line(start_line)?;
-        Ok(Message::Response(Response {
-            status,
-            reason: reason.to_owned(),
-            headers,
-            body,
-        }))
-    } else {
-        let (method, uri) = parse_request_line(start_line)?;
-        Ok(Message::Request(Request {
+    Ok(match start_line {
+        StartLine::Request(method, uri) => Message::Request(Request {
             method,
             uri,
             headers,
             body,
-        }))
+        }),
+        StartLine::Response(status, reason) => Message::Response(Response {
+            status,
+            reason,
+            headers,
+            body,
+        }),
+    })
+}
+
+enum StartLine {
+    Request(Method, Uri),
+    Response(u16, String),
+}
+
+/// The start line is judged first, so a message with a broken request line is reported
+/// as such even if its headers are broken too.
+fn parse_start_line(line: &[u8]) -> Result<StartLine, ParseError> {
+    let is_response = line
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"SIP/"));
+    if line.contains(&b'\r') {
+        return Err(if is_response {
+            ParseError::BadStatusLine
+        } else {
+            ParseError::BadRequestLine
+        });
+    }
+    if is_response {
+        let line = std::str::from_utf8(line).map_err(|_| ParseError::BadStatusLine)?;
+        let (status, reason) = parse_status_line(line)?;
+        Ok(StartLine::Response(status, reason.to_owned()))
+    } else {
+        let line = std::str::from_utf8(line).map_err(|_| ParseError::BadRequestLine)?;
+        let (method, uri) = parse_request_line(line)?;
+        Ok(StartLine::Request(method, uri))
     }
 }
 
@@ -266,6 +286,7 @@ mod tests {
             ("SIP/2.0 4294967301 big\r\n\r\n", ParseError::BadStatusCode),
             ("SIP/2.0 099 low\r\n\r\n", ParseError::BadStatusCode),
             ("SIP/2.0\r\n\r\n", ParseError::BadStatusLine),
+            ("SIP/2.0 200 O\rK\r\n\r\n", ParseError::BadStatusLine),
             (
                 "OPTIONS sip:a@b SIP/2.0\r\nNoColon\r\n\r\n",
                 ParseError::BadHeaderLine,

@@ -9,7 +9,6 @@ use super::method::Method;
 use super::parse::field_to_header;
 use super::scalar::CSeq;
 use super::types::{Request, Response};
-use super::via::Via;
 
 /// A response to `req` carrying what RFC 3261 8.2.6.2 says to copy: every Via in order,
 /// From, To, Call-ID and CSeq (the first of each if the request repeated them), and
@@ -64,7 +63,7 @@ impl ErrorReplyContext {
 /// Reads just enough of a message that failed [`super::parse_message`] to answer it, in
 /// the spirit of RFC 3261 8.2.2 ("respond with 400 when the request is malformed"):
 /// returns `Some` only for something that starts like a request, is not an ACK (never
-/// answered, 17.1.1.3), and has a well-formed top Via (where the response goes, 18.2.2),
+/// answered, 17.1.1.3), and has a Via (where the response goes, 18.2.2),
 /// a From, a To, a Call-ID and a well-formed CSeq. Malformed lines are skipped and a
 /// truncated head is accepted. Everything else gets no answer: it is dropped.
 pub fn parse_for_error_reply(data: &[u8]) -> Option<ErrorReplyContext> {
@@ -91,8 +90,9 @@ pub fn parse_for_error_reply(data: &[u8]) -> Option<ErrorReplyContext> {
             }
         }
     }
-    let top_via = source.values(&HeaderName::Via).into_iter().next()?;
-    Via::parse(top_via).ok()?;
+    // The top Via need not parse: a SIP/7.0 Via still deserves its 505, and the transport
+    // falls back to the source address when it cannot read sent-by (RFC 3261 18.2.2).
+    source.values(&HeaderName::Via).into_iter().next()?;
     let cseq = CSeq::parse(source.get(&HeaderName::CSeq)?).ok()?;
     if cseq.method == Method::Ack {
         return None;

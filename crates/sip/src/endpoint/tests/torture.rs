@@ -61,10 +61,7 @@ const EXPECTED: &[(&str, &[u16], &str)] = &[
     ("regbadct.dat", &[400], "3.1.2.13"),
     ("badaspec.dat", &[400], "3.1.2.14"),
     ("baddn.dat", &[400], "3.1.2.15"),
-    // KNOWN GAP (message layer, not fixed here): RFC 4475 3.1.2.16 wants 505, but the
-    // top Via also says SIP/7.0, `parse_for_error_reply` refuses that Via, and so no
-    // reply is built. `SIP/3.0` with a SIP/2.0 Via does get its 505 (errors.rs).
-    ("badvers.dat", &[], "3.1.2.16 (known gap: want 505)"),
+    ("badvers.dat", &[505], "3.1.2.16"),
     ("mismatch01.dat", &[400], "3.1.2.17"),
     ("mismatch02.dat", &[400], "3.1.2.18"),
     ("bigcode.dat", &[], "3.1.2.19 response: dropped"),
