@@ -36,7 +36,7 @@ for number, name in enumerate(files):
             first = reply.split(b"\r\n", 1)[0].decode("utf-8", "replace")
             parts = first.split(" ")
             # Only answers to this message count, not late retransmissions for an earlier one.
-            if call_id is None or call_id.group(1) not in reply:
+            if call_id is not None and call_id.group(1) not in reply:
                 continue
             if first.startswith("SIP/2.0 ") and len(parts) > 1 and not parts[1].startswith("1"):
                 status = parts[1]
