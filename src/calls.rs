@@ -14,7 +14,9 @@ use bytes::Bytes;
 use dialbridge_sdp::{LocalMedia, NegotiationError, SessionOrigin, SessionVersion};
 use dialbridge_sip::endpoint::{CallHandle, Endpoint, Event, IncomingCall};
 use dialbridge_sip::message::{HeaderName, Scheme};
-use dialbridge_sip::trunk::{normalize_called_number, Admission, CalledNumberFrom, InboundRequest, TrunkTable};
+use dialbridge_sip::trunk::{
+    normalize_called_number, Admission, CalledNumberFrom, InboundRequest, TrunkTable,
+};
 use rand::RngCore;
 
 use crate::rtp_ports::{RtpPortLease, RtpPortPool};
@@ -77,7 +79,9 @@ impl CallControl {
             Event::CallConfirmed { call } => tracing::debug!(%call, "call confirmed by ACK"),
             Event::AnswerInAck { call, sdp } => self.on_answer_in_ack(endpoint, now, call, &sdp),
             Event::Reoffer { call, offer, .. } => self.on_reoffer(endpoint, now, call, offer),
-            Event::Info { call, content_type, .. } => {
+            Event::Info {
+                call, content_type, ..
+            } => {
                 tracing::debug!(%call, ?content_type, "INFO received (DTMF comes with the media engine)")
             }
             Event::CallEnded { call, reason } => self.on_ended(call, reason),
@@ -98,7 +102,8 @@ impl CallControl {
     fn on_incoming(&mut self, endpoint: &mut Endpoint, now: Instant, incoming: IncomingCall) {
         let call = incoming.call;
         let invite = &incoming.invite;
-        let authorizations: Vec<&str> = invite.headers.get_all(&HeaderName::Authorization).collect();
+        let authorizations: Vec<&str> =
+            invite.headers.get_all(&HeaderName::Authorization).collect();
         let request_uri = invite.uri.to_string();
         let mut random = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut random);
@@ -111,7 +116,10 @@ impl CallControl {
         let trunk_id = match self.trunks.admit(&request, unix_now(), random) {
             Admission::Admitted { trunk, .. } => trunk,
             Admission::Challenge { www_authenticate } => {
-                let headers = www_authenticate.into_iter().map(|v| (HeaderName::WwwAuthenticate, v)).collect();
+                let headers = www_authenticate
+                    .into_iter()
+                    .map(|v| (HeaderName::WwwAuthenticate, v))
+                    .collect();
                 self.refuse(endpoint, now, call, 401, "Unauthorized", headers);
                 return;
             }
@@ -122,7 +130,14 @@ impl CallControl {
             }
         };
         let Some(trunk_config) = self.trunks.get(trunk_id) else {
-            self.refuse(endpoint, now, call, 500, "Server Internal Error", Vec::new());
+            self.refuse(
+                endpoint,
+                now,
+                call,
+                500,
+                "Server Internal Error",
+                Vec::new(),
+            );
             return;
         };
         let trunk = trunk_config.name().to_owned();
@@ -134,7 +149,10 @@ impl CallControl {
                 .and_then(|to| dialbridge_sip::message::NameAddr::parse(to).ok())
                 .and_then(|to| called_user(&to.uri)),
         };
-        let called = match user.as_deref().map(|user| normalize_called_number(trunk_config, user)) {
+        let called = match user
+            .as_deref()
+            .map(|user| normalize_called_number(trunk_config, user))
+        {
             Some(Ok(number)) => number.as_str().to_owned(),
             Some(Err(error)) => {
                 tracing::info!(%call, %trunk, %error, "call refused: called number not understood");
@@ -152,7 +170,10 @@ impl CallControl {
             self.refuse(endpoint, now, call, 503, "Service Unavailable", retry);
             return;
         };
-        let session = SessionVersion { id: unix_now(), version: unix_now() };
+        let session = SessionVersion {
+            id: unix_now(),
+            version: unix_now(),
+        };
         let local_media = LocalMedia::new(self.media_address, lease.port, session);
         let mut origin = SessionOrigin::new(session);
         let (sdp, our_offer) = match &incoming.offer {
@@ -179,13 +200,23 @@ impl CallControl {
             }
         };
         let drain = spawn_rtp_drain(&lease, Arc::clone(&self.stats.rtp_packets_received));
-        let active = ActiveCall { trunk, called, origin, local_media, our_offer, _lease: lease, drain, answered_at: now };
+        let active = ActiveCall {
+            trunk,
+            called,
+            origin,
+            local_media,
+            our_offer,
+            _lease: lease,
+            drain,
+            answered_at: now,
+        };
         self.calls.insert(call, active);
         if self.answer_after.is_zero() {
             self.answer(endpoint, now, call, Bytes::from(sdp));
         } else {
             let _ = endpoint.ring(now, call, None);
-            self.ringing.push((now + self.answer_after, call, Bytes::from(sdp)));
+            self.ringing
+                .push((now + self.answer_after, call, Bytes::from(sdp)));
         }
     }
 
@@ -210,23 +241,40 @@ impl CallControl {
     }
 
     pub fn handle_timeout(&mut self, endpoint: &mut Endpoint, now: Instant) {
-        let (due, waiting): (Vec<_>, Vec<_>) = self.ringing.drain(..).partition(|(at, _, _)| *at <= now);
+        let (due, waiting): (Vec<_>, Vec<_>) =
+            self.ringing.drain(..).partition(|(at, _, _)| *at <= now);
         self.ringing = waiting;
         for (_, call, sdp) in due {
             self.answer(endpoint, now, call, sdp);
         }
     }
 
-    fn on_answer_in_ack(&mut self, endpoint: &mut Endpoint, now: Instant, call: CallHandle, sdp: &[u8]) {
-        let Some(active) = self.calls.get(&call) else { return };
-        let Some(offer) = &active.our_offer else { return };
+    fn on_answer_in_ack(
+        &mut self,
+        endpoint: &mut Endpoint,
+        now: Instant,
+        call: CallHandle,
+        sdp: &[u8],
+    ) {
+        let Some(active) = self.calls.get(&call) else {
+            return;
+        };
+        let Some(offer) = &active.our_offer else {
+            return;
+        };
         if let Err(error) = dialbridge_sdp::accept_answer(offer, sdp) {
             tracing::info!(%call, %error, "answer in ACK not acceptable; hanging up");
             let _ = endpoint.hangup(now, call);
         }
     }
 
-    fn on_reoffer(&mut self, endpoint: &mut Endpoint, now: Instant, call: CallHandle, offer: Option<Bytes>) {
+    fn on_reoffer(
+        &mut self,
+        endpoint: &mut Endpoint,
+        now: Instant,
+        call: CallHandle,
+        offer: Option<Bytes>,
+    ) {
         let Some(active) = self.calls.get_mut(&call) else {
             let _ = endpoint.answer_reoffer(now, call, Err(500));
             return;
@@ -257,7 +305,9 @@ impl CallControl {
     }
 
     fn on_ended(&mut self, call: CallHandle, reason: dialbridge_sip::endpoint::CallEndReason) {
-        let Some(active) = self.calls.remove(&call) else { return };
+        let Some(active) = self.calls.remove(&call) else {
+            return;
+        };
         active.drain.abort();
         let was_ringing = self.ringing.iter().any(|(_, ringing, _)| *ringing == call);
         self.ringing.retain(|(_, ringing, _)| *ringing != call);
@@ -305,7 +355,9 @@ fn negotiation_failure_status(error: &NegotiationError) -> (u16, &'static str) {
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Reads and drops what arrives on the call's RTP port, counting packets, so a peer's

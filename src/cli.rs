@@ -39,7 +39,13 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct LoggingArgs {
     /// Log format: human-readable lines or one JSON object per line (for log shippers).
-    #[arg(long, global = true, value_enum, env = "DIALBRIDGE_LOG_FORMAT", default_value = "human")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "DIALBRIDGE_LOG_FORMAT",
+        default_value = "human"
+    )]
     pub log_format: LogFormat,
 
     /// Log filter in `tracing` syntax, e.g. `info` or `dialbridge=debug,dialbridge_sip=trace`.

@@ -26,8 +26,14 @@ impl FromStr for PortRange {
         let (min, max) = text
             .split_once('-')
             .ok_or_else(|| format!("expected MIN-MAX, got {text:?}"))?;
-        let min: u16 = min.trim().parse().map_err(|_| format!("bad minimum port {min:?}"))?;
-        let max: u16 = max.trim().parse().map_err(|_| format!("bad maximum port {max:?}"))?;
+        let min: u16 = min
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad minimum port {min:?}"))?;
+        let max: u16 = max
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad maximum port {max:?}"))?;
         if min == 0 || min > max {
             return Err(format!("port range {min}-{max} is empty or starts at 0"));
         }
@@ -35,7 +41,9 @@ impl FromStr for PortRange {
         // hold at least one such pair.
         let first_even = min + (min % 2);
         if first_even.checked_add(1).is_none_or(|odd| odd > max) {
-            return Err(format!("port range {min}-{max} holds no even/odd RTP/RTCP pair"));
+            return Err(format!(
+                "port range {min}-{max} holds no even/odd RTP/RTCP pair"
+            ));
         }
         Ok(PortRange { min, max })
     }
@@ -129,9 +137,11 @@ pub struct Settings {
 }
 
 pub const DEFAULT_SIP_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 5060);
-pub const DEFAULT_HTTP_LISTEN: SocketAddr =
-    SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
-pub const DEFAULT_RTP_PORTS: PortRange = PortRange { min: 20000, max: 30000 };
+pub const DEFAULT_HTTP_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
+pub const DEFAULT_RTP_PORTS: PortRange = PortRange {
+    min: 20000,
+    max: 30000,
+};
 /// RFC 4028 recommends 1800 s; 90 s is its floor for Min-SE.
 pub const DEFAULT_SESSION_EXPIRES: u32 = 1800;
 pub const DEFAULT_MIN_SESSION_EXPIRES: u32 = 90;
@@ -143,7 +153,10 @@ impl Settings {
             Some(path) => read_file_config(path)?,
             None => FileConfig::default(),
         };
-        let sip_listen = args.sip_listen.or(file.sip.listen).unwrap_or(DEFAULT_SIP_LISTEN);
+        let sip_listen = args
+            .sip_listen
+            .or(file.sip.listen)
+            .unwrap_or(DEFAULT_SIP_LISTEN);
         let public_address = args
             .public_address
             .or(file.sip.public_address)
@@ -166,8 +179,14 @@ impl Settings {
                 .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("data")),
             sip_listen,
-            http_listen: args.http_listen.or(file.http.listen).unwrap_or(DEFAULT_HTTP_LISTEN),
-            rtp_ports: args.rtp_ports.or(file.media.rtp_ports).unwrap_or(DEFAULT_RTP_PORTS),
+            http_listen: args
+                .http_listen
+                .or(file.http.listen)
+                .unwrap_or(DEFAULT_HTTP_LISTEN),
+            rtp_ports: args
+                .rtp_ports
+                .or(file.media.rtp_ports)
+                .unwrap_or(DEFAULT_RTP_PORTS),
             public_address,
             session_expires,
             min_session_expires,
@@ -210,7 +229,13 @@ mod tests {
 
     #[test]
     fn port_range_parses_and_rejects() {
-        assert_eq!("20000-30000".parse(), Ok(PortRange { min: 20000, max: 30000 }));
+        assert_eq!(
+            "20000-30000".parse(),
+            Ok(PortRange {
+                min: 20000,
+                max: 30000
+            })
+        );
         assert!("30000-20000".parse::<PortRange>().is_err());
         assert!("0-10".parse::<PortRange>().is_err());
         assert!("20001-20001".parse::<PortRange>().is_err());
@@ -230,15 +255,27 @@ mod tests {
         .expect("write config");
         let args = ServeArgs {
             config: Some(path),
-            rtp_ports: Some(PortRange { min: 50000, max: 50010 }),
+            rtp_ports: Some(PortRange {
+                min: 50000,
+                max: 50010,
+            }),
             ..ServeArgs::default()
         };
         let settings = Settings::load(&args).expect("load");
         assert_eq!(settings.sip_listen, "127.0.0.1:5070".parse().expect("addr"));
-        assert_eq!(settings.rtp_ports, PortRange { min: 50000, max: 50010 });
+        assert_eq!(
+            settings.rtp_ports,
+            PortRange {
+                min: 50000,
+                max: 50010
+            }
+        );
         assert_eq!(settings.data_dir, PathBuf::from("/var/lib/x"));
         assert_eq!(settings.http_listen, DEFAULT_HTTP_LISTEN);
-        assert_eq!(settings.public_address, "127.0.0.1".parse::<IpAddr>().expect("ip"));
+        assert_eq!(
+            settings.public_address,
+            "127.0.0.1".parse::<IpAddr>().expect("ip")
+        );
     }
 
     #[test]
@@ -246,7 +283,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, "[sip]\nlisten_addr = \"1.2.3.4:5\"\n").expect("write");
-        let args = ServeArgs { config: Some(path), ..ServeArgs::default() };
+        let args = ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        };
         let error = Settings::load(&args).expect_err("must fail");
         assert!(format!("{error:#}").contains("listen_addr"), "{error:#}");
     }

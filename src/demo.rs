@@ -31,7 +31,11 @@ pub fn prepare(settings: &mut Settings) {
 pub fn print_banner(settings: &Settings) {
     let port = settings.sip_listen.port();
     let host = settings.public_address;
-    let host = if host.is_ipv6() { format!("[{host}]") } else { host.to_string() };
+    let host = if host.is_ipv6() {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
     let number = DEMO_NUMBER.trim_start_matches('+');
     let http = settings.http_listen;
     let lines = [

@@ -60,7 +60,10 @@ fn print_config(args: &ServeArgs) -> anyhow::Result<()> {
             trunk.password = Some("********".to_owned());
         }
     }
-    print!("{}", toml::to_string_pretty(&settings).context("cannot print settings")?);
+    print!(
+        "{}",
+        toml::to_string_pretty(&settings).context("cannot print settings")?
+    );
     Ok(())
 }
 
@@ -89,10 +92,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .iter()
         .map(|name| name.parse::<Algorithm>())
         .collect::<Result<_, _>>()
-        .map_err(|error| anyhow::anyhow!("sip.digest_algorithms: unknown algorithm {:?}", error.0))?;
+        .map_err(|error| {
+            anyhow::anyhow!("sip.digest_algorithms: unknown algorithm {:?}", error.0)
+        })?;
     let digest = DigestServer::new(digest_config).context("invalid digest settings")?;
-    let trunks =
-        TrunkTable::new(settings.trunks.clone(), digest).context("invalid [[trunk]] configuration")?;
+    let trunks = TrunkTable::new(settings.trunks.clone(), digest)
+        .context("invalid [[trunk]] configuration")?;
     if settings.trunks.is_empty() {
         tracing::warn!(
             "no [[trunk]] configured: every call will be refused with 403 \
@@ -110,7 +115,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Arc::clone(&stats),
     );
 
-    let mut endpoint_config = EndpointConfig::new(settings.public_address, settings.sip_listen.port());
+    let mut endpoint_config =
+        EndpointConfig::new(settings.public_address, settings.sip_listen.port());
     endpoint_config.session_timer = SessionTimerPolicy {
         default_expires: settings.session_expires,
         min_se: settings.min_session_expires,

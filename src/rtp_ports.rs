@@ -40,14 +40,17 @@ impl RtpPortPool {
         Arc::new(RtpPortPool {
             bind_ip,
             range,
-            state: Mutex::new(PoolState { next: first_even, in_use: HashSet::new() }),
+            state: Mutex::new(PoolState {
+                next: first_even,
+                in_use: HashSet::new(),
+            }),
         })
     }
 
     /// Number of RTP/RTCP pairs the range holds.
     pub fn capacity(&self) -> usize {
         let first_even = self.range.min + (self.range.min % 2);
-        usize::from((self.range.max - first_even + 1) / 2)
+        usize::from((self.range.max - first_even).div_ceil(2))
     }
 
     pub fn in_use(&self) -> usize {
@@ -67,10 +70,19 @@ impl RtpPortPool {
             if state.in_use.contains(&port) {
                 continue;
             }
-            let Some(rtp) = bind(self.bind_ip, port) else { continue };
-            let Some(rtcp) = bind(self.bind_ip, port + 1) else { continue };
+            let Some(rtp) = bind(self.bind_ip, port) else {
+                continue;
+            };
+            let Some(rtcp) = bind(self.bind_ip, port + 1) else {
+                continue;
+            };
             state.in_use.insert(port);
-            return Some(RtpPortLease { pool: Arc::clone(self), rtp, _rtcp: rtcp, port });
+            return Some(RtpPortLease {
+                pool: Arc::clone(self),
+                rtp,
+                _rtcp: rtcp,
+                port,
+            });
         }
         None
     }
@@ -78,7 +90,9 @@ impl RtpPortPool {
     fn lock(&self) -> std::sync::MutexGuard<'_, PoolState> {
         // A panic while holding this lock cannot leave the set inconsistent (each
         // update is a single insert or remove), so a poisoned lock is safe to reuse.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

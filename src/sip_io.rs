@@ -41,7 +41,11 @@ pub struct SipServer {
 }
 
 impl SipServer {
-    pub async fn bind(listen: SocketAddr, endpoint: Endpoint, calls: CallControl) -> anyhow::Result<Self> {
+    pub async fn bind(
+        listen: SocketAddr,
+        endpoint: Endpoint,
+        calls: CallControl,
+    ) -> anyhow::Result<Self> {
         let udp = UdpSocket::bind(listen)
             .await
             .with_context(|| format!("cannot bind SIP UDP {listen}"))?;
@@ -115,7 +119,8 @@ impl SipServer {
             }
             while let Some(event) = self.endpoint.poll_event() {
                 progressed = true;
-                self.calls.handle_event(&mut self.endpoint, Instant::now(), event);
+                self.calls
+                    .handle_event(&mut self.endpoint, Instant::now(), event);
             }
             while let Some(connection) = self.endpoint.poll_close() {
                 progressed = true;
@@ -177,7 +182,8 @@ impl SipServer {
     fn handle_stream_input(&mut self, input: StreamInput) {
         match input {
             StreamInput::Data(id, remote, data) => {
-                self.endpoint.handle_stream_data(Instant::now(), id, remote, &data)
+                self.endpoint
+                    .handle_stream_data(Instant::now(), id, remote, &data)
             }
             StreamInput::Closed(id) => {
                 self.connections.remove(&id);

@@ -12,8 +12,15 @@ fn basic_call_over_udp_is_answered_and_its_port_released() {
     run.assert_passed("sipp uac_basic");
     assert_eq!(run.health("answered_calls"), 1);
     assert_eq!(run.health("active_calls"), 0);
-    assert_eq!(run.health("rtp_ports_in_use"), 0, "BYE must release the RTP port");
-    assert!(run.health("rtp_packets_received") > 0, "the caller's RTP reached our port");
+    assert_eq!(
+        run.health("rtp_ports_in_use"),
+        0,
+        "BYE must release the RTP port"
+    );
+    assert!(
+        run.health("rtp_packets_received") > 0,
+        "the caller's RTP reached our port"
+    );
 }
 
 #[test]
@@ -41,14 +48,22 @@ default_country = "US"
     let run = lab.run("sipp_run uac_cancel\nhealth");
     run.assert_passed("sipp uac_cancel");
     assert_eq!(run.health("answered_calls"), 0);
-    assert_eq!(run.health("rtp_ports_in_use"), 0, "a cancelled call keeps no port");
+    assert_eq!(
+        run.health("rtp_ports_in_use"),
+        0,
+        "a cancelled call keeps no port"
+    );
 }
 
 #[test]
 fn reinvite_hold_is_answered_recvonly_and_resume_sendrecv() {
     let run = Lab::new().run("sipp_run uac_hold");
     run.assert_passed("sipp uac_hold");
-    assert!(run.server_log.contains("session modified"), "{}", run.server_log);
+    assert!(
+        run.server_log.contains("session modified"),
+        "{}",
+        run.server_log
+    );
 }
 
 #[test]
@@ -56,12 +71,18 @@ fn invite_without_sdp_gets_our_offer_and_the_ack_answer_is_taken() {
     let run = Lab::new().run("sipp_run uac_no_sdp\nhealth");
     run.assert_passed("sipp uac_no_sdp");
     assert_eq!(run.health("answered_calls"), 1);
-    assert!(!run.server_log.contains("answer in ACK not acceptable"), "{}", run.server_log);
+    assert!(
+        !run.server_log.contains("answer in ACK not acceptable"),
+        "{}",
+        run.server_log
+    );
 }
 
 #[test]
 fn options_ping_is_answered_with_capabilities() {
-    Lab::new().run("sipp_run options").assert_passed("sipp options");
+    Lab::new()
+        .run("sipp_run options")
+        .assert_passed("sipp options");
 }
 
 #[test]
@@ -92,7 +113,10 @@ default_country = "US"
     run.assert_passed("sipp uac_refused");
     assert_eq!(run.health("refused_calls"), 1);
     assert_eq!(run.health("answered_calls"), 0);
-    assert!(!run.server_log.contains("rtp_port="), "no port for an untrusted caller");
+    assert!(
+        !run.server_log.contains("rtp_port="),
+        "no port for an untrusted caller"
+    );
 }
 
 #[test]
@@ -138,8 +162,16 @@ default_country = "US"
 "#,
     );
     let run = lab.run("sipp_run uac_auth\nhealth");
-    assert!(run.output.contains("sipp uac_auth exit 1"), "{}", run.output);
-    assert!(run.output.contains("SIP/2.0 403 Forbidden"), "{}", run.output);
+    assert!(
+        run.output.contains("sipp uac_auth exit 1"),
+        "{}",
+        run.output
+    );
+    assert!(
+        run.output.contains("SIP/2.0 403 Forbidden"),
+        "{}",
+        run.output
+    );
     assert_eq!(run.health("answered_calls"), 0);
     assert_eq!(run.health("rtp_ports_in_use"), 0);
 }

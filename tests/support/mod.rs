@@ -46,8 +46,7 @@ impl LabRun {
         let json = self
             .output
             .lines()
-            .filter(|l| l.starts_with("{\""))
-            .next_back()
+            .rfind(|l| l.starts_with("{\""))
             .unwrap_or_else(|| panic!("no health output in:\n{}", self.output));
         let value: serde_json::Value = serde_json::from_str(json).unwrap();
         value[field]
@@ -73,7 +72,10 @@ default_country = "US"
         let dir = tempfile::tempdir().unwrap();
         // Three seconds of mu-law silence (0xFF) for SIPp's rtp_stream.
         std::fs::write(dir.path().join("caller-audio.ulaw"), vec![0xFFu8; 24_000]).unwrap();
-        Lab { dir, config: config.to_owned() }
+        Lab {
+            dir,
+            config: config.to_owned(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -127,15 +129,22 @@ echo "server exit $?"
             .env("SCENARIOS", scenarios())
             .env("TORTURE", torture_dir())
             .output()
-            .expect("cannot run unshare: integration tests need util-linux and root (scripts/test)");
+            .expect(
+                "cannot run unshare: integration tests need util-linux and root (scripts/test)",
+            );
         let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
         text.push_str(&String::from_utf8_lossy(&output.stderr));
         assert!(
             !text.contains("unshare: unshare failed"),
             "cannot create a network namespace; run the tests as root (scripts/test does):\n{text}"
         );
-        let server_log = std::fs::read_to_string(self.path().join("server.log")).unwrap_or_default();
-        let run = LabRun { exit_ok: output.status.success(), output: text, server_log };
+        let server_log =
+            std::fs::read_to_string(self.path().join("server.log")).unwrap_or_default();
+        let run = LabRun {
+            exit_ok: output.status.success(),
+            output: text,
+            server_log,
+        };
         run.assert_passed("server");
         run
     }

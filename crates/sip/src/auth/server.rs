@@ -350,8 +350,12 @@ fn digest_uri_matches(digest_uri: &str, request_uri: &str) -> bool {
     if digest_uri.eq_ignore_ascii_case(request_uri) {
         return true;
     }
-    let Ok(request) = crate::message::Uri::parse(request_uri) else { return false };
-    let Some(host) = request.host() else { return false };
+    let Ok(request) = crate::message::Uri::parse(request_uri) else {
+        return false;
+    };
+    let Some(host) = request.host() else {
+        return false;
+    };
     let bare = match request.port() {
         Some(port) => crate::message::Uri::sip(None, host.clone(), Some(port)),
         None => crate::message::Uri::sip(None, host.clone(), None),

@@ -796,7 +796,9 @@ fn accepts_sdp(request: &Request) -> bool {
     }
     ranges.iter().any(|range| {
         let media = range.split(';').next().unwrap_or_default().trim();
-        ["application/sdp", "application/*", "*/*"].iter().any(|ok| media.eq_ignore_ascii_case(ok))
+        ["application/sdp", "application/*", "*/*"]
+            .iter()
+            .any(|ok| media.eq_ignore_ascii_case(ok))
     })
 }
 

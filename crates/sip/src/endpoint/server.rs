@@ -105,14 +105,19 @@ impl ServerTransactions {
     /// Sends what one transaction produced right away, so responses leave in the order
     /// they were made (a CANCEL's 200 before the INVITE's 487), not in table order.
     pub fn flush(&mut self, key: &ServerKey, transmits: &mut std::collections::VecDeque<Transmit>) {
-        let Some(transaction) = self.table.get_mut(key) else { return };
+        let Some(transaction) = self.table.get_mut(key) else {
+            return;
+        };
         let mut finished = false;
         while let Some(output) = match &mut transaction.machine {
             ServerMachine::Invite(m) => m.poll_output(),
             ServerMachine::NonInvite(m) => m.poll_output(),
         } {
             match output {
-                Output::Transmit(bytes) => transmits.push_back(Transmit { to: transaction.respond_to, bytes }),
+                Output::Transmit(bytes) => transmits.push_back(Transmit {
+                    to: transaction.respond_to,
+                    bytes,
+                }),
                 Output::Terminated => finished = true,
                 _ => {}
             }

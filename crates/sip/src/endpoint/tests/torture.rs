@@ -85,7 +85,11 @@ const EXPECTED: &[(&str, &[u16], &str)] = &[
     ("cparam01.dat", &[405], "3.3.12 REGISTER"),
     ("cparam02.dat", &[405], "3.3.13 REGISTER"),
     ("regescrt.dat", &[405], "3.3.14 REGISTER"),
-    ("sdp01.dat", &[406], "3.3.15 Accept excludes application/sdp"),
+    (
+        "sdp01.dat",
+        &[406],
+        "3.3.15 Accept excludes application/sdp",
+    ),
     ("inv2543.dat", &[100], "3.4.1 RFC 2543 INVITE"),
 ];
 
