@@ -56,7 +56,7 @@ default_country = "US"
 }
 
 #[test]
-fn reinvite_hold_is_answered_recvonly_and_resume_sendrecv() {
+fn reinvite_hold_resume_and_codec_change_get_fresh_answers() {
     let run = Lab::new().run("sipp_run uac_hold");
     run.assert_passed("sipp uac_hold");
     assert!(
