@@ -78,7 +78,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MIN-MAX", env = "DIALBRIDGE_RTP_PORTS")]
     pub rtp_ports: Option<PortRange>,
 
-    /// Directory for the embedded database and other state [default: ./data].
+    /// Directory for dialbridge's state, created if missing [default: ./data].
     #[arg(long, value_name = "DIR", env = "DIALBRIDGE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 

@@ -291,3 +291,24 @@ mod tests {
         assert!(format!("{error:#}").contains("listen_addr"), "{error:#}");
     }
 }
+
+#[cfg(test)]
+mod example_file {
+    use super::*;
+
+    /// The example in the repository is what the docs point operators to: it must load.
+    #[test]
+    fn example_config_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialbridge.example.toml");
+        let args = ServeArgs { config: Some(path), ..ServeArgs::default() };
+        let settings = Settings::load(&args).expect("example config loads");
+        assert_eq!(settings.trunks.len(), 2);
+        assert_eq!(settings.digest_algorithms, ["SHA-256", "MD5"]);
+        assert_eq!(settings.rtp_ports, DEFAULT_RTP_PORTS);
+        let digest = dialbridge_sip::auth::DigestServer::new(
+            dialbridge_sip::auth::DigestServerConfig::new("test", vec![7u8; 32]),
+        )
+        .expect("digest server");
+        dialbridge_sip::trunk::TrunkTable::new(settings.trunks, digest).expect("example trunks are valid");
+    }
+}
