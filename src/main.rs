@@ -98,6 +98,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let digest = DigestServer::new(digest_config).context("invalid digest settings")?;
     let trunks = TrunkTable::new(settings.trunks.clone(), digest)
         .context("invalid [[trunk]] configuration")?;
+    // libphonenumber's metadata loads on first use, which took 0.5 s (debug build) inside
+    // the first call's INVITE handling: the 200 OK came late and, its retransmit timer
+    // being due at once, twice. Loading it here puts that cost at startup.
+    if let Some((_, trunk)) = trunks.iter().next() {
+        let _ = dialbridge_sip::trunk::normalize_called_number(trunk, demo::DEMO_NUMBER);
+    }
     if settings.trunks.is_empty() {
         tracing::warn!(
             "no [[trunk]] configured: every call will be refused with 403 \

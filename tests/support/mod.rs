@@ -2,6 +2,9 @@
 //! Python sockets) run together inside a fresh network namespace (`unshare -n`), so
 //! messages that name other hosts can never leave the machine, and every test can use
 //! the standard ports without colliding with another test.
+//!
+//! Peers available to the steps: SIPp (`sipp_run`) and baresip softphones
+//! (`baresip_start`, `baresip_cmd`, `baresip_stop`, configured with [`Lab::add_baresip`]).
 
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -20,7 +23,8 @@ pub fn torture_dir() -> PathBuf {
 
 pub struct Lab {
     dir: tempfile::TempDir,
-    config: String,
+    /// `None`: the server runs as a newcomer first starts it, `serve --demo` and nothing else.
+    config: Option<String>,
 }
 
 pub struct LabRun {
@@ -43,15 +47,111 @@ impl LabRun {
 
     /// The value of a numeric field in the last /healthz answer printed by `health`.
     pub fn health(&self, field: &str) -> u64 {
-        let json = self
-            .output
+        let last = self.healths().len().checked_sub(1);
+        let last = last.unwrap_or_else(|| panic!("no health output in:\n{}", self.output));
+        self.health_at(last, field)
+    }
+
+    /// Every /healthz answer printed by `health`, in order (for checks during a call).
+    pub fn healths(&self) -> Vec<serde_json::Value> {
+        self.output
             .lines()
-            .rfind(|l| l.starts_with("{\""))
-            .unwrap_or_else(|| panic!("no health output in:\n{}", self.output));
-        let value: serde_json::Value = serde_json::from_str(json).unwrap();
-        value[field]
+            .filter(|l| l.starts_with("{\""))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// A numeric field of the `index`th /healthz answer (0 is the first `health` step).
+    pub fn health_at(&self, index: usize, field: &str) -> u64 {
+        let all = self.healths();
+        let json = all
+            .get(index)
+            .unwrap_or_else(|| panic!("no health output #{index} in:\n{}", self.output));
+        json[field]
             .as_u64()
             .unwrap_or_else(|| panic!("no {field} in {json}"))
+    }
+}
+
+/// A baresip softphone for the lab: its config dir is `<lab>/<name>/`, its log
+/// `<lab>/<name>.log`, the ctrl_tcp events it reports `<lab>/<name>.events`.
+pub struct Baresip {
+    pub name: String,
+    pub sip_port: u16,
+    pub ctrl_port: u16,
+    /// Codec modules in the order baresip offers them, e.g. `["g711"]`.
+    pub codec_modules: Vec<String>,
+    /// The account's `audio_codecs` parameter (what it may offer), or all loaded codecs.
+    pub audio_codecs: Option<String>,
+    /// The WAV it plays as its microphone: a tone, then silence; it hangs up at the end.
+    pub wav: Tone,
+}
+
+/// A 440 Hz tone followed by silence, in the rate and channel count the codec runs at
+/// (baresip's aufile does not resample).
+#[derive(Clone, Copy)]
+pub struct Tone {
+    pub rate: u32,
+    pub channels: u16,
+    pub tone_ms: u32,
+    pub silence_ms: u32,
+}
+
+impl Baresip {
+    /// A PCMU-only phone on 127.0.0.1:5080 (ctrl_tcp on 4444) whose file lasts 30 s,
+    /// longer than any test, so only the test hangs up.
+    pub fn pcmu(name: &str) -> Self {
+        Baresip {
+            name: name.to_owned(),
+            sip_port: 5080,
+            ctrl_port: 4444,
+            codec_modules: vec!["g711".to_owned()],
+            audio_codecs: Some("PCMU".to_owned()),
+            wav: Tone {
+                rate: 8000,
+                channels: 1,
+                tone_ms: 3000,
+                silence_ms: 27_000,
+            },
+        }
+    }
+}
+
+impl Tone {
+    /// 16-bit PCM WAV bytes; written here so the tests need no sox.
+    pub fn wav_bytes(&self) -> Vec<u8> {
+        let frames = |ms: u32| u64::from(self.rate) * u64::from(ms) / 1000;
+        let channels = usize::from(self.channels);
+        let mut samples = Vec::new();
+        for n in 0..frames(self.tone_ms) {
+            let t = n as f64 / f64::from(self.rate);
+            let value =
+                (0.3 * f64::from(i16::MAX) * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as i16;
+            samples.extend(std::iter::repeat_n(value, channels));
+        }
+        samples.extend(std::iter::repeat_n(
+            0i16,
+            frames(self.silence_ms) as usize * channels,
+        ));
+        let data_len = u32::try_from(samples.len() * 2).unwrap();
+        let block_align = self.channels * 2;
+        let mut out = Vec::with_capacity(44 + samples.len() * 2);
+        out.extend_from_slice(b"RIFF");
+        out.extend_from_slice(&(36 + data_len).to_le_bytes());
+        out.extend_from_slice(b"WAVEfmt ");
+        out.extend_from_slice(&16u32.to_le_bytes());
+        out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+        out.extend_from_slice(&self.channels.to_le_bytes());
+        out.extend_from_slice(&self.rate.to_le_bytes());
+        out.extend_from_slice(&(self.rate * u32::from(block_align)).to_le_bytes());
+        out.extend_from_slice(&block_align.to_le_bytes());
+        out.extend_from_slice(&16u16.to_le_bytes());
+        out.extend_from_slice(b"data");
+        out.extend_from_slice(&data_len.to_le_bytes());
+        for sample in samples {
+            out.extend_from_slice(&sample.to_le_bytes());
+        }
+        out
     }
 }
 
@@ -74,23 +174,70 @@ default_country = "US"
         std::fs::write(dir.path().join("caller-audio.ulaw"), vec![0xFFu8; 24_000]).unwrap();
         Lab {
             dir,
-            config: config.to_owned(),
+            config: Some(config.to_owned()),
         }
+    }
+
+    /// A lab whose server is started exactly as the README tells a newcomer:
+    /// `dialbridge serve --demo`, no config file, no other flags, default ports
+    /// (SIP 0.0.0.0:5060, HTTP 127.0.0.1:8080, RTP 20000-30000, data in ./data).
+    pub fn demo() -> Self {
+        let mut lab = Self::with_config("");
+        lab.config = None;
+        lab
     }
 
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
 
+    /// A file the run left in the lab directory (peer logs, events), or "" if none.
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path().join(name)).unwrap_or_default()
+    }
+
+    /// Writes a baresip config dir, account and WAV for `baresip_start NAME`.
+    pub fn add_baresip(&self, phone: &Baresip) {
+        let dir = self.path().join(&phone.name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let wav = dir.join("source.wav");
+        std::fs::write(&wav, phone.wav.wav_bytes()).unwrap();
+        let template = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/baresip/config"),
+        )
+        .unwrap();
+        let modules: Vec<String> = phone
+            .codec_modules
+            .iter()
+            .map(|m| format!("module\t\t\t{m}.so"))
+            .collect();
+        let config = template
+            .replace("@SIP_PORT@", &phone.sip_port.to_string())
+            .replace("@CTRL_PORT@", &phone.ctrl_port.to_string())
+            .replace("@WAV@", wav.to_str().unwrap())
+            .replace("@CODEC_MODULES@", &modules.join("\n"));
+        std::fs::write(dir.join("config"), config).unwrap();
+        // regint=0: no registrar, it calls the server directly. answermode=auto keeps it
+        // from waiting for a human should anything call it.
+        let mut account = format!(
+            "<sip:{}@127.0.0.1:{}>;regint=0;answermode=auto",
+            phone.name, phone.sip_port
+        );
+        if let Some(codecs) = &phone.audio_codecs {
+            account.push_str(&format!(";audio_codecs={codecs}"));
+        }
+        std::fs::write(dir.join("accounts"), account + "\n").unwrap();
+        std::fs::write(dir.join("ctrl_port"), phone.ctrl_port.to_string()).unwrap();
+    }
+
     /// Starts the server, runs `steps` (bash, with helpers `sipp_run NAME [ARGS]`,
-    /// `health` and `server_pid`), stops the server with SIGTERM and checks it exits 0.
+    /// `health`, `server_pid`, `wait_for FILE TEXT [SECS]` and the `baresip_*` ones),
+    /// stops the server with SIGTERM and checks it exits 0, then stops any phone left.
     pub fn run(&self, steps: &str) -> LabRun {
-        std::fs::write(self.path().join("dialbridge.toml"), &self.config).unwrap();
-        let script = format!(
-            r#"
-set -u
-ip link set lo up
-cd "$LAB"
+        let start = match &self.config {
+            Some(config) => {
+                std::fs::write(self.path().join("dialbridge.toml"), config).unwrap();
+                r#"
 "$DIALBRIDGE" --log debug serve --config dialbridge.toml --sip-listen 127.0.0.1:5060 \
     --http-listen 127.0.0.1:8080 --rtp-ports 20000-20099 --data-dir "$LAB/data" > server.log 2>&1 &
 SERVER=$!
@@ -98,6 +245,28 @@ for _ in $(seq 1 200); do
   ss -ltn 2>/dev/null | grep -q '127.0.0.1:5060 ' && break
   sleep 0.05
 done
+"#
+            }
+            // The banner is printed once SIP and HTTP are bound: it is the newcomer's
+            // "ready" signal, so it is ours too.
+            None => {
+                r#"
+"$DIALBRIDGE" serve --demo > server.log 2>&1 &
+SERVER=$!
+for _ in $(seq 1 200); do
+  grep -q 'dialbridge demo is running' server.log && break
+  sleep 0.05
+done
+"#
+            }
+        };
+        let script = format!(
+            r#"
+set -u
+ip link set lo up
+cd "$LAB"
+BARESIPS=""
+{start}
 sipp_run() {{
   local name=$1; shift
   timeout 60 sipp 127.0.0.1:5060 -sf "$SCENARIOS/$name.xml" -s 15550100 -m 1 -p 5070 \
@@ -116,13 +285,74 @@ health() {{
   exec 3<&-
 }}
 server_pid() {{ echo $SERVER; }}
+wait_for() {{
+  local file=$1 text=$2 secs=${{3:-10}}
+  for _ in $(seq 1 $((secs * 20))); do
+    if grep -qF -- "$text" "$file" 2>/dev/null; then echo "wait_for $text exit 0"; return 0; fi
+    sleep 0.05
+  done
+  echo "wait_for $text exit 1"
+  return 1
+}}
+baresip_start() {{
+  local name=$1 port
+  port=$(cat "$LAB/$name/ctrl_port")
+  # timeout: a phone a failed step forgot cannot outlive the test.
+  timeout 60 baresip -f "$LAB/$name" > "$LAB/$name.log" 2>&1 &
+  echo $! > "$LAB/$name/pid"
+  BARESIPS="$BARESIPS $!"
+  for _ in $(seq 1 100); do
+    ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
+    sleep 0.05
+  done
+  # ctrl_tcp serves one connection at a time (a new one replaces the old), so one
+  # connection stays open: commands are written to it, and everything it answers
+  # (responses and call events) is recorded in NAME.events.
+  local fd
+  exec {{fd}}<>/dev/tcp/127.0.0.1/$port
+  echo $fd > "$LAB/$name/fd"
+  cat <&$fd > "$LAB/$name.events" &
+}}
+BARESIP_TOKEN=0
+baresip_cmd() {{
+  local name=$1 command=$2 params=${{3:-}} fd json token status=1
+  fd=$(cat "$LAB/$name/fd")
+  BARESIP_TOKEN=$((BARESIP_TOKEN + 1))
+  token="$command-$BARESIP_TOKEN"
+  json="{{\"command\":\"$command\",\"params\":\"$params\",\"token\":\"$token\"}}"
+  printf '%d:%s,' ${{#json}} "$json" >&$fd
+  local reply
+  for _ in $(seq 1 100); do
+    reply=$(grep -oE "\"ok\":(true|false),[^{{}}]*\"token\":\"$token\"" "$LAB/$name.events")
+    if [ -n "$reply" ]; then
+      [[ $reply == '"ok":true'* ]] && status=0
+      break
+    fi
+    sleep 0.05
+  done
+  echo "baresip $name $command exit $status"
+}}
+baresip_stop() {{
+  local pid
+  pid=$(cat "$LAB/$1/pid")
+  kill -TERM $pid 2>/dev/null
+  wait $pid 2>/dev/null
+}}
 {steps}
 kill -TERM $SERVER 2>/dev/null
 wait $SERVER
 echo "server exit $?"
+for pid in $BARESIPS; do kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; done
 "#
         );
-        let output = Command::new("unshare")
+        let mut command = Command::new("unshare");
+        // The operator's own DIALBRIDGE_* settings would change what the server runs with.
+        for (key, _) in std::env::vars() {
+            if key.starts_with("DIALBRIDGE_") {
+                command.env_remove(key);
+            }
+        }
+        let output = command
             .args(["-n", "bash", "-c", &script])
             .env("LAB", self.path())
             .env("DIALBRIDGE", DIALBRIDGE)
