@@ -300,7 +300,10 @@ mod example_file {
     #[test]
     fn example_config_loads() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialbridge.example.toml");
-        let args = ServeArgs { config: Some(path), ..ServeArgs::default() };
+        let args = ServeArgs {
+            config: Some(path),
+            ..ServeArgs::default()
+        };
         let settings = Settings::load(&args).expect("example config loads");
         assert_eq!(settings.trunks.len(), 2);
         assert_eq!(settings.digest_algorithms, ["SHA-256", "MD5"]);
@@ -309,6 +312,7 @@ mod example_file {
             dialbridge_sip::auth::DigestServerConfig::new("test", vec![7u8; 32]),
         )
         .expect("digest server");
-        dialbridge_sip::trunk::TrunkTable::new(settings.trunks, digest).expect("example trunks are valid");
+        dialbridge_sip::trunk::TrunkTable::new(settings.trunks, digest)
+            .expect("example trunks are valid");
     }
 }

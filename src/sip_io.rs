@@ -15,6 +15,10 @@ use tokio::sync::{mpsc, watch};
 
 use crate::calls::CallControl;
 
+/// How long a stopping server waits for its BYEs to be answered (a little more than the
+/// 4 s a UDP BYE takes to reach its T2 retransmission interval).
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Largest UDP datagram we read; SIP over UDP must stay far below it (RFC 3261 18.1.1).
 const MAX_DATAGRAM: usize = 65_535;
 
@@ -65,14 +69,26 @@ impl SipServer {
         })
     }
 
-    /// Runs until `shutdown` flips, then hangs up every call and flushes the BYEs.
+    /// Runs until `shutdown` flips, then hangs up every call and keeps serving until
+    /// those BYEs are answered (or `SHUTDOWN_GRACE` passes), so a lost BYE is
+    /// retransmitted and carriers stop billing.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
         let mut datagram = vec![0u8; MAX_DATAGRAM];
+        let mut stopping_until: Option<Instant> = None;
         loop {
-            let wake_at = [self.endpoint.poll_timeout(), self.calls.poll_timeout()]
-                .into_iter()
-                .flatten()
-                .min();
+            if let Some(deadline) = stopping_until {
+                if !self.endpoint.has_outstanding_requests() || Instant::now() >= deadline {
+                    break;
+                }
+            }
+            let wake_at = [
+                self.endpoint.poll_timeout(),
+                self.calls.poll_timeout(),
+                stopping_until,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
             let sleep = async {
                 match wake_at {
                     Some(at) => tokio::time::sleep_until(at.into()).await,
@@ -89,7 +105,7 @@ impl SipServer {
                     // they concern one peer, not the socket.
                     Err(error) => tracing::debug!(%error, "SIP UDP receive error"),
                 },
-                accepted = self.tcp.accept() => match accepted {
+                accepted = self.tcp.accept(), if stopping_until.is_none() => match accepted {
                     Ok((stream, remote)) => self.adopt_stream(stream, remote),
                     Err(error) => tracing::warn!(%error, "SIP TCP accept failed"),
                 },
@@ -99,12 +115,18 @@ impl SipServer {
                     self.endpoint.handle_timeout(now);
                     self.calls.handle_timeout(&mut self.endpoint, now);
                 }
-                _ = shutdown.changed() => break,
+                _ = shutdown.changed(), if stopping_until.is_none() => {
+                    let now = Instant::now();
+                    self.calls.hang_up_all(&mut self.endpoint, now);
+                    stopping_until = Some(now + SHUTDOWN_GRACE);
+                }
             }
             self.pump().await;
         }
-        self.calls.hang_up_all(&mut self.endpoint, Instant::now());
-        self.pump().await;
+        // Closing the queues ends the TCP writer tasks once their last bytes are written;
+        // give them a moment before the runtime goes away.
+        self.connections.clear();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         Ok(())
     }
 

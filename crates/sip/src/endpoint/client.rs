@@ -66,6 +66,12 @@ impl ClientTransactions {
         self.by_branch.len()
     }
 
+    /// Whether any request still waits for its final response (a transaction lingering
+    /// in Completed to absorb retransmissions does not count).
+    pub fn awaiting_final(&self) -> bool {
+        self.by_branch.values().any(|t| !t.reported)
+    }
+
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.by_branch
             .values()

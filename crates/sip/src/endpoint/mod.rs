@@ -210,6 +210,13 @@ impl Endpoint {
         self.calls.len()
     }
 
+    /// Requests we sent (BYE, refreshes) still waiting for a final answer or a timeout;
+    /// a shell that is stopping keeps running until there are none, so its BYEs are
+    /// retransmitted like any others.
+    pub fn has_outstanding_requests(&self) -> bool {
+        self.clients.awaiting_final()
+    }
+
     /// Open transactions, for metrics and leak checks in tests.
     pub fn transaction_count(&self) -> usize {
         self.servers.len() + self.clients.len()
