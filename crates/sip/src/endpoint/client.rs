@@ -1,7 +1,7 @@
 //! Client transactions for the requests we send: our INVITEs and their CANCELs, and
 //! requests inside calls (BYE, session refreshes).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -101,6 +101,32 @@ impl ClientTransactions {
                 ClientMachine::Invite(m) => m.handle_timeout(now),
                 ClientMachine::NonInvite(m) => m.handle_timeout(now),
             }
+        }
+    }
+
+    /// Sends what one transaction produced right away, so that messages leave in the order
+    /// they were made (the ACK for a 401 before the retried INVITE), not in table order.
+    /// Used right after a response, which never times a transaction out.
+    pub fn flush(&mut self, key: &ClientTransactionKey, transmits: &mut VecDeque<Transmit>) {
+        let Some(transaction) = self.by_branch.get_mut(key) else {
+            return;
+        };
+        let mut finished = false;
+        while let Some(output) = match &mut transaction.machine {
+            ClientMachine::Invite(m) => m.poll_output(),
+            ClientMachine::NonInvite(m) => m.poll_output(),
+        } {
+            match output {
+                Output::Transmit(bytes) => transmits.push_back(Transmit {
+                    to: transaction.to,
+                    bytes,
+                }),
+                Output::Terminated => finished = true,
+                _ => {}
+            }
+        }
+        if finished {
+            self.by_branch.remove(key);
         }
     }
 

@@ -192,6 +192,7 @@ impl Endpoint {
         if state.state == CallState::Incoming {
             return self.reject_call(now, call, 480, "Temporarily Unavailable", Vec::new());
         }
+        self.ack_before_hangup(call);
         self.end_call_with_bye(now, call, CallEndReason::LocalHangup);
         self.collect(now);
         Ok(())

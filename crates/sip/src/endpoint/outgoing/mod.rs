@@ -176,6 +176,21 @@ impl Endpoint {
         Ok(())
     }
 
+    /// Before we BYE an outgoing call whose 2xx still waits for the answer our ACK must
+    /// carry, ACK it without one: otherwise the peer keeps retransmitting the 2xx. RFC
+    /// 3261 13.2.2.4 would have an answer in it; the call logic gave none, and the BYE
+    /// follows at once.
+    pub(super) fn ack_before_hangup(&mut self, call: CallHandle) {
+        let waiting_tag = self.outgoing.get(&call).and_then(|o| {
+            o.answered_tag
+                .clone()
+                .filter(|tag| o.ack_for(tag).is_none())
+        });
+        if let Some(tag) = waiting_tag {
+            self.send_ack_in_call(call, &tag, None);
+        }
+    }
+
     /// Starts the INVITE client transaction for `request`.
     fn send_invite(
         &mut self,

@@ -4,6 +4,7 @@
 use bytes::Bytes;
 
 use crate::auth::{select_challenge, DigestClient};
+use crate::dialog::session_timer::{parse_min_se, parse_session_expires};
 use crate::dialog::Dialog;
 use crate::message::{CSeq, HeaderName, Method, Request, Response};
 
@@ -50,6 +51,15 @@ pub fn invite(config: &EndpointConfig, call: &OutgoingCall, fresh: &Fresh) -> Re
     }
     headers.push(HeaderName::UserAgent, config.product.clone());
     for (name, value) in &call.extra_headers {
+        // A value may come from user input (a caller ID typed in the admin center); a CR
+        // or LF in it would let it write header lines of its own.
+        if value.chars().any(char::is_control) {
+            tracing::warn!(
+                header = name.as_str(),
+                "dropping a header value with control characters"
+            );
+            continue;
+        }
         headers.push(name.clone(), value.clone());
     }
     if let Some(offer) = &call.offer {
@@ -103,6 +113,38 @@ pub fn retry_with_credentials(
     let authorization = client
         .authorization(&challenge, Method::Invite.as_str(), &uri, cnonce, 1)
         .map_err(|e| NoRetry::Unusable(e.to_string()))?;
+    let mut request = next_attempt(previous, branch);
+    request.headers.push(answer_header, authorization);
+    Ok((request, challenge.realm))
+}
+
+/// The INVITE again after a 422 (RFC 4028 section 6, 7.4): the same request with CSeq one
+/// higher, a new branch, and `Session-Expires` and `Min-SE` raised to the `Min-SE` the
+/// 422 demands. `None` when the 422 names no usable Min-SE or no larger one than we sent.
+pub fn retry_with_min_se(previous: &Request, response: &Response, branch: &str) -> Option<Request> {
+    let min_se = response
+        .headers
+        .get(&HeaderName::MinSE)
+        .and_then(parse_min_se)?;
+    let sent = previous
+        .headers
+        .get(&HeaderName::SessionExpires)
+        .and_then(parse_session_expires)
+        .map(|(interval, _)| interval)?;
+    if min_se <= sent {
+        return None;
+    }
+    let mut request = next_attempt(previous, branch);
+    request
+        .headers
+        .set(HeaderName::SessionExpires, min_se.to_string());
+    request.headers.set(HeaderName::MinSE, min_se.to_string());
+    Some(request)
+}
+
+/// `previous` as a new transaction of the same call: CSeq one higher, a new branch
+/// (RFC 3261 8.1.3.5, 22.2).
+fn next_attempt(previous: &Request, branch: &str) -> Request {
     let cseq = previous
         .headers
         .get(&HeaderName::CSeq)
@@ -118,8 +160,7 @@ pub fn retry_with_credentials(
     request
         .headers
         .set(HeaderName::CSeq, format!("{cseq} INVITE"));
-    request.headers.push(answer_header, authorization);
-    Ok((request, challenge.realm))
+    request
 }
 
 /// Our own Via value with its branch replaced (we wrote it: `…;branch=X;rport`).

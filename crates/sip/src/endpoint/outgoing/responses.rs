@@ -51,7 +51,9 @@ impl Endpoint {
                 // without passing them up (RFC 3261 17.1.1.3).
                 let ack = build::ack_for_failure(&transaction.request, &response);
                 let _ = machine.handle_failure(now, status, ack.to_bytes());
-                if !std::mem::replace(&mut transaction.reported, true) {
+                let first = !std::mem::replace(&mut transaction.reported, true);
+                self.clients.flush(key, &mut self.transmits);
+                if first {
                     self.on_failure(now, key, call, &response);
                 }
             }
@@ -77,7 +79,8 @@ impl Endpoint {
             CancelState::Waiting => self.send_cancel(now, call),
             CancelState::Sent { .. } => {}
             CancelState::NotAsked if response.status > 100 => {
-                let sdp = (!response.body.is_empty()).then(|| response.body.clone());
+                let sdp =
+                    (!response.body.is_empty() && is_sdp(response)).then(|| response.body.clone());
                 self.events.push_back(Event::CallProgress {
                     call,
                     status: response.status,
@@ -101,6 +104,20 @@ impl Endpoint {
         if outgoing.key != *key || outgoing.settled {
             return;
         }
+        if response.status == 422 && outgoing.cancel == CancelState::NotAsked {
+            let branch = self.new_branch();
+            let retry = self
+                .outgoing
+                .get(&call)
+                .and_then(|o| requests::retry_with_min_se(&o.request, response, &branch));
+            if let Some(request) = retry {
+                self.resend_invite(now, call, request, &branch, None);
+                return;
+            }
+        }
+        let Some(outgoing) = self.outgoing.get(&call) else {
+            return;
+        };
         let challenged = matches!(response.status, 401 | 407);
         if challenged && outgoing.cancel == CancelState::NotAsked {
             if let Some(account) = outgoing.account.clone() {
@@ -118,14 +135,7 @@ impl Endpoint {
                     &cnonce,
                 ) {
                     Ok((request, realm)) => {
-                        let to = outgoing.destination;
-                        let key = self.send_invite(now, call, to, request.clone(), &branch);
-                        if let Some(outgoing) = self.outgoing.get_mut(&call) {
-                            outgoing.request = request;
-                            outgoing.key = key;
-                            outgoing.realms_tried.push(realm);
-                            outgoing.provisional_seen = false;
-                        }
+                        self.resend_invite(now, call, request, &branch, Some(realm));
                         return;
                     }
                     Err(NoRetry::RealmRefused(realm)) => {
@@ -139,6 +149,28 @@ impl Endpoint {
         }
         self.fail_outgoing(call, Some(response.status), &response.reason);
         self.outgoing.remove(&call);
+    }
+
+    /// Sends the next INVITE of the call (a retry after 401, 407 or 422) and makes it the
+    /// one whose responses count.
+    fn resend_invite(
+        &mut self,
+        now: Instant,
+        call: CallHandle,
+        request: crate::message::Request,
+        branch: &str,
+        realm_answered: Option<String>,
+    ) {
+        let Some(to) = self.outgoing.get(&call).map(|o| o.destination) else {
+            return;
+        };
+        let key = self.send_invite(now, call, to, request.clone(), branch);
+        if let Some(outgoing) = self.outgoing.get_mut(&call) {
+            outgoing.request = request;
+            outgoing.key = key;
+            outgoing.realms_tried.extend(realm_answered);
+            outgoing.provisional_seen = false;
+        }
     }
 
     fn on_success(&mut self, now: Instant, call: CallHandle, response: &Response) {
