@@ -85,6 +85,13 @@ impl CallControl {
                 tracing::debug!(%call, ?content_type, "INFO received (DTMF comes with the media engine)")
             }
             Event::CallEnded { call, reason } => self.on_ended(call, reason),
+            // Events of calls we place: this binary places none yet (dial-out will).
+            Event::CallProgress { call, .. }
+            | Event::CallAnswered { call, .. }
+            | Event::OfferInAnswer { call, .. }
+            | Event::CallFailed { call, .. } => {
+                tracing::warn!(%call, "event for an outgoing call, which nothing here placed")
+            }
         }
     }
 

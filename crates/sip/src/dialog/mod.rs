@@ -5,7 +5,7 @@ pub mod session_timer;
 
 use std::fmt::Write as _;
 
-use crate::message::{HeaderName, NameAddr, Request, Uri};
+use crate::message::{CSeq, HeaderName, NameAddr, Request, Response, Uri};
 
 /// Identifies a dialog from our side: Call-ID, our tag, their tag.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -25,7 +25,8 @@ pub struct Dialog {
     /// CSeq of the last request we sent in this dialog.
     pub local_cseq: u32,
     /// CSeq of the last request they sent; lower ones are stale (RFC 3261 12.2.2).
-    pub remote_cseq: u32,
+    /// `None` until they send one in a dialog we created as UAC (12.1.2: "empty").
+    pub remote_cseq: Option<u32>,
     /// Where our requests go: their Contact (refreshed by target-refresh requests).
     pub remote_target: Uri,
     /// Record-Route values as our requests must carry them in Route.
@@ -43,7 +44,7 @@ impl Dialog {
         let from = NameAddr::parse(invite.headers.get(&HeaderName::From)?).ok()?;
         let to = NameAddr::parse(invite.headers.get(&HeaderName::To)?).ok()?;
         let call_id = invite.headers.get(&HeaderName::CallId)?.trim().to_owned();
-        let cseq = crate::message::CSeq::parse(invite.headers.get(&HeaderName::CSeq)?).ok()?;
+        let cseq = CSeq::parse(invite.headers.get(&HeaderName::CSeq)?).ok()?;
         // RFC 2543 made Contact optional; without one, requests go to the From address
         // (RFC 4475 3.4.1 asks RFC 3261 elements to accept such INVITEs). A Contact
         // that is there but broken still refuses the dialog.
@@ -69,7 +70,50 @@ impl Dialog {
             local: to.with_tag(local_tag),
             remote: from,
             local_cseq: initial_local_cseq,
-            remote_cseq: cseq.seq,
+            remote_cseq: Some(cseq.seq),
+            remote_target,
+            route_set,
+        })
+    }
+
+    /// The dialog a UAC creates from its INVITE and a 2xx (or tagged 1xx) answering it
+    /// (RFC 3261 12.1.2): their tag from To, their Contact as the remote target, the
+    /// Record-Route list *reversed* as the route set, our INVITE's CSeq as the local
+    /// sequence number and no remote one yet. `None` if the response lacks what a dialog
+    /// needs or the INVITE has no From tag.
+    pub fn as_uac(invite: &Request, response: &Response) -> Option<Dialog> {
+        let from = NameAddr::parse(invite.headers.get(&HeaderName::From)?).ok()?;
+        let local_tag = from.tag()?.to_owned();
+        let to = NameAddr::parse(response.headers.get(&HeaderName::To)?).ok()?;
+        let call_id = invite.headers.get(&HeaderName::CallId)?.trim().to_owned();
+        let cseq = CSeq::parse(invite.headers.get(&HeaderName::CSeq)?).ok()?;
+        // A 2xx MUST carry a Contact (RFC 3261 13.3.1.4); if a broken peer sends none, its
+        // requests can still reach the INVITE's Request-URI. A broken one refuses the dialog.
+        let remote_target = match response.headers.values(&HeaderName::Contact).first() {
+            Some(contact) => NameAddr::parse(contact).ok()?.uri,
+            None => invite.uri.clone(),
+        };
+        let mut route_set = response
+            .headers
+            .values(&HeaderName::RecordRoute)
+            .into_iter()
+            .map(NameAddr::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .ok()?;
+        // The Record-Route list runs from the UAS back to us; our requests walk it the
+        // other way (12.1.2).
+        route_set.reverse();
+        Some(Dialog {
+            id: DialogId {
+                call_id,
+                local_tag,
+                // A 2xx without a To tag comes only from an RFC 2543 UAS: null tag (12.1.2).
+                remote_tag: to.tag().unwrap_or_default().to_owned(),
+            },
+            local: from,
+            remote: to,
+            local_cseq: cseq.seq,
+            remote_cseq: None,
             remote_target,
             route_set,
         })
@@ -77,10 +121,10 @@ impl Dialog {
 
     /// Checks and records the CSeq of a request received in this dialog.
     pub fn accept_remote_cseq(&mut self, cseq: u32) -> Result<(), StaleCSeq> {
-        if cseq <= self.remote_cseq {
+        if self.remote_cseq.is_some_and(|last| cseq <= last) {
             return Err(StaleCSeq);
         }
-        self.remote_cseq = cseq;
+        self.remote_cseq = Some(cseq);
         Ok(())
     }
 

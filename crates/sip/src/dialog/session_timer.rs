@@ -96,6 +96,10 @@ impl SessionTimerPolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionTimer {
     pub interval: u32,
+    /// Who refreshes, named as if we were the UAS of the request that negotiated it:
+    /// `Uas` means we refresh. That is literally true for an INVITE we answered and for
+    /// their re-INVITEs and UPDATEs; a timer negotiated by our own INVITE is started with
+    /// [`SessionTimer::start_as_uac`], which translates.
     pub refresher: Refresher,
     last_refresh: Instant,
     /// We sent a refresh and await its answer: only expiry is left to watch for.
@@ -119,6 +123,16 @@ impl SessionTimer {
             last_refresh: now,
             refresh_in_flight: false,
         }
+    }
+
+    /// The timer a 2xx to *our* INVITE negotiated: there `refresher=uac` names us
+    /// (RFC 4028 section 7.2), which this timer spells `Uas` (see [`Self::refresher`]).
+    pub fn start_as_uac(now: Instant, interval: u32, refresher_in_2xx: Refresher) -> Self {
+        let as_if_uas = match refresher_in_2xx {
+            Refresher::Uac => Refresher::Uas,
+            Refresher::Uas => Refresher::Uac,
+        };
+        Self::start(now, interval, as_if_uas)
     }
 
     /// A successful refresh (ours answered 2xx, or theirs received) restarts the interval.

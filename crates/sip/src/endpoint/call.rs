@@ -11,13 +11,22 @@ use crate::transaction::TwoXxRetransmitter;
 use super::server::ServerKey;
 use super::types::{CallHandle, Peer, ReofferMethod};
 
+/// Who placed the call, and so which role we play in its dialog (RFC 3261 12.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Direction {
+    /// They called us; `invite_server` is the transaction we answer their INVITE on.
+    Incoming { invite_server: ServerKey },
+    /// We called them (`start_call`); the call exists from their first 2xx.
+    Outgoing,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallState {
     /// INVITE received, waiting for the call logic to accept or reject it.
     Incoming,
     /// 2xx sent, waiting for the ACK.
     Answered,
-    /// ACK received.
+    /// ACK received (incoming), or 2xx received (outgoing: our ACK confirms it).
     Confirmed,
 }
 
@@ -37,8 +46,9 @@ pub struct Call {
     /// Where the call's signalling comes from and our requests go when the route set
     /// and Contact name no usable address.
     pub peer: Peer,
+    /// The INVITE that created the call: theirs, or ours (the last one, after digest retries).
     pub invite: Request,
-    pub invite_server: ServerKey,
+    pub direction: Direction,
     pub dialog: Dialog,
     /// Whether the INVITE carried an offer; if not, the ACK carries the answer.
     pub invite_had_offer: bool,
@@ -56,4 +66,14 @@ pub struct Call {
     pub local_sdp: Bytes,
     /// Whether they allow UPDATE, which refreshes a session without SDP (RFC 4028 section 9).
     pub peer_allows_update: bool,
+}
+
+impl Call {
+    /// The server transaction of their INVITE, for a call they placed.
+    pub fn invite_server(&self) -> Option<&ServerKey> {
+        match &self.direction {
+            Direction::Incoming { invite_server } => Some(invite_server),
+            Direction::Outgoing => None,
+        }
+    }
 }

@@ -1,17 +1,22 @@
-//! Client transactions for the requests we send inside calls (BYE, session refreshes).
+//! Client transactions for the requests we send: our INVITEs and their CANCELs, and
+//! requests inside calls (BYE, session refreshes).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use bytes::Bytes;
 
 use crate::message::Request;
-use crate::transaction::{InviteClient, NonInviteClient, Output};
+use crate::transaction::{ClientTransactionKey, InviteClient, NonInviteClient, Output};
 
 use super::types::{CallHandle, Peer, ReofferMethod, Transmit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClientPurpose {
+    /// The INVITE of a call we place (`start_call`), or its retry with credentials.
+    Invite { call: CallHandle },
+    /// Cancelling our INVITE (RFC 3261 9.1); its 200 says nothing: the INVITE's 487 does.
+    Cancel,
     /// Ending a call; nobody waits for the answer.
     Bye,
     /// A session-timer refresh (RFC 4028) for the call.
@@ -50,16 +55,30 @@ pub enum ClientOutcome {
 
 #[derive(Debug, Default)]
 pub struct ClientTransactions {
-    by_branch: HashMap<String, ClientTransaction>,
+    /// Branch and method (RFC 3261 17.1.3): a CANCEL shares its INVITE's branch.
+    by_branch: HashMap<ClientTransactionKey, ClientTransaction>,
 }
 
 impl ClientTransactions {
-    pub fn insert(&mut self, branch: String, transaction: ClientTransaction) {
-        self.by_branch.insert(branch, transaction);
+    /// Adds a transaction for a request sent with `branch`; the key's method is the
+    /// request's own.
+    pub fn insert(&mut self, branch: &str, transaction: ClientTransaction) {
+        let key = ClientTransactionKey::new(branch, transaction.request.method.as_str());
+        self.by_branch.insert(key, transaction);
     }
 
-    pub fn get_mut(&mut self, branch: &str) -> Option<&mut ClientTransaction> {
-        self.by_branch.get_mut(branch)
+    pub fn get_mut(&mut self, key: &ClientTransactionKey) -> Option<&mut ClientTransaction> {
+        self.by_branch.get_mut(key)
+    }
+
+    pub fn contains(&self, key: &ClientTransactionKey) -> bool {
+        self.by_branch.contains_key(key)
+    }
+
+    /// Drops a transaction the TU gave up on (RFC 3261 9.1: no final answer to a CANCELled
+    /// INVITE within 64·T1).
+    pub fn remove(&mut self, key: &ClientTransactionKey) {
+        self.by_branch.remove(key);
     }
 
     pub fn len(&self) -> usize {
@@ -88,6 +107,32 @@ impl ClientTransactions {
                 ClientMachine::Invite(m) => m.handle_timeout(now),
                 ClientMachine::NonInvite(m) => m.handle_timeout(now),
             }
+        }
+    }
+
+    /// Sends what one transaction produced right away, so that messages leave in the order
+    /// they were made (the ACK for a 401 before the retried INVITE), not in table order.
+    /// Used right after a response, which never times a transaction out.
+    pub fn flush(&mut self, key: &ClientTransactionKey, transmits: &mut VecDeque<Transmit>) {
+        let Some(transaction) = self.by_branch.get_mut(key) else {
+            return;
+        };
+        let mut finished = false;
+        while let Some(output) = match &mut transaction.machine {
+            ClientMachine::Invite(m) => m.poll_output(),
+            ClientMachine::NonInvite(m) => m.poll_output(),
+        } {
+            match output {
+                Output::Transmit(bytes) => transmits.push_back(Transmit {
+                    to: transaction.to,
+                    bytes,
+                }),
+                Output::Terminated => finished = true,
+                _ => {}
+            }
+        }
+        if finished {
+            self.by_branch.remove(key);
         }
     }
 

@@ -11,8 +11,8 @@ use crate::transaction::{InviteClient, NonInviteClient, TwoXxRetransmitter};
 use super::build;
 use super::call::CallState;
 use super::client::{ClientMachine, ClientPurpose, ClientTransaction};
-use super::routing::{uri_destination, uri_transport};
-use super::types::{CallEndReason, CallHandle, CommandError, Peer, ReofferMethod, Transport};
+use super::routing::in_dialog_destination;
+use super::types::{CallEndReason, CallHandle, CommandError, ReofferMethod, Transport};
 use super::Endpoint;
 
 impl Endpoint {
@@ -27,11 +27,10 @@ impl Endpoint {
         if state.state != CallState::Incoming {
             return Err(CommandError::WrongState("ring needs an unanswered call"));
         }
-        let (key, invite, tag) = (
-            state.invite_server.clone(),
-            state.invite.clone(),
-            state.dialog.id.local_tag.clone(),
-        );
+        let Some(key) = state.invite_server().cloned() else {
+            return Err(CommandError::WrongState("ring needs an unanswered call"));
+        };
+        let (invite, tag) = (state.invite.clone(), state.dialog.id.local_tag.clone());
         let mut response = match &sdp {
             Some(_) => self.response_with_tag(&invite, 183, "Session Progress", &tag),
             None => self.response_with_tag(&invite, 180, "Ringing", &tag),
@@ -76,8 +75,10 @@ impl Endpoint {
         if state.state != CallState::Incoming {
             return Err(CommandError::WrongState("accept needs an unanswered call"));
         }
+        let Some(key) = state.invite_server().cloned() else {
+            return Err(CommandError::WrongState("accept needs an unanswered call"));
+        };
         let invite = state.invite.clone();
-        let key = state.invite_server.clone();
         let decision = self.session_timer_decision(&invite);
         let response = self.ok_with_session(call, &invite, decision, sdp.clone());
         let bytes = response.to_bytes();
@@ -123,11 +124,10 @@ impl Endpoint {
         if state.state != CallState::Incoming {
             return Err(CommandError::WrongState("reject needs an unanswered call"));
         }
-        let (key, invite, tag) = (
-            state.invite_server.clone(),
-            state.invite.clone(),
-            state.dialog.id.local_tag.clone(),
-        );
+        let Some(key) = state.invite_server().cloned() else {
+            return Err(CommandError::WrongState("reject needs an unanswered call"));
+        };
+        let (invite, tag) = (state.invite.clone(), state.dialog.id.local_tag.clone());
         let mut response = self.response_with_tag(&invite, status, reason, &tag);
         for (name, value) in headers {
             response.headers.push(name, value);
@@ -180,13 +180,19 @@ impl Endpoint {
         Ok(())
     }
 
-    /// Ends a call from our side: BYE once answered; an unanswered call gets a final
-    /// 480 instead (the caller gave up on nothing; we did).
+    /// Ends a call from our side: BYE once answered; an unanswered incoming call gets a
+    /// final 480 instead (the caller gave up on nothing; we did); an unanswered outgoing
+    /// call is cancelled (`cancel_call`).
     pub fn hangup(&mut self, now: Instant, call: CallHandle) -> Result<(), CommandError> {
+        if !self.calls.contains_key(&call) && self.outgoing.contains_key(&call) {
+            // Our own call, not answered yet: cancelling is how to hang it up.
+            return self.cancel_call(now, call);
+        }
         let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
         if state.state == CallState::Incoming {
             return self.reject_call(now, call, 480, "Temporarily Unavailable", Vec::new());
         }
+        self.ack_before_hangup(call);
         self.end_call_with_bye(now, call, CallEndReason::LocalHangup);
         self.collect(now);
         Ok(())
@@ -246,7 +252,7 @@ impl Endpoint {
         let branch = self.new_branch();
         let config = self.config.clone();
         let state = self.calls.get_mut(&call)?;
-        let transport = uri_transport(state.dialog.next_hop()).unwrap_or(state.peer.transport);
+        let (transport, to) = in_dialog_destination(&state.dialog, state.peer);
         let mut request: Request = build::in_dialog_request(
             &config,
             &mut state.dialog,
@@ -273,20 +279,6 @@ impl Endpoint {
                 .push(HeaderName::ContentType, "application/sdp");
             request.body = sdp;
         }
-        // The next hop's address when it is an IP literal; otherwise the address the
-        // call's signalling came from (no DNS here: this layer does no IO).
-        let to = match uri_destination(state.dialog.next_hop()) {
-            Some(addr) if transport == state.peer.transport && addr == state.peer.addr => {
-                state.peer
-            }
-            Some(addr) if transport == Transport::Udp => Peer::udp(addr),
-            Some(addr) => Peer {
-                transport,
-                addr,
-                connection: None,
-            },
-            None => state.peer,
-        };
         let purpose = match method {
             Method::Bye => ClientPurpose::Bye,
             Method::Invite => ClientPurpose::Refresh {
@@ -306,7 +298,7 @@ impl Endpoint {
             ClientMachine::NonInvite(NonInviteClient::new(now, kind, config.timers, bytes))
         };
         self.clients.insert(
-            branch,
+            &branch,
             ClientTransaction {
                 to,
                 purpose,

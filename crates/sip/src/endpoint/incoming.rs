@@ -15,8 +15,7 @@ use crate::message::{
 use crate::transaction::{InviteServer, InviteServerState, NonInviteServer};
 
 use super::build::{self, ACCEPTED_BODIES, ALLOWED_METHODS, SUPPORTED_OPTIONS};
-use super::call::{Call, CallState, PendingReoffer};
-use super::client::{ClientMachine, ClientOutcome};
+use super::call::{Call, CallState, Direction, PendingReoffer};
 use super::routing::response_destination;
 use super::server::{ServerKey, ServerMachine, ServerTransaction};
 use super::types::{CallEndReason, CallHandle, Event, IncomingCall, Peer, ReofferMethod, Transmit};
@@ -201,7 +200,9 @@ impl Endpoint {
             state: CallState::Incoming,
             peer: respond_to,
             invite: request.clone(),
-            invite_server: key.clone(),
+            direction: Direction::Incoming {
+                invite_server: key.clone(),
+            },
             dialog,
             invite_had_offer: offer.is_some(),
             two_xx: None,
@@ -250,15 +251,7 @@ impl Endpoint {
             .get(&handle)
             .is_some_and(|c| c.state == CallState::Incoming);
         if still_ringing {
-            if let Some(call) = self.calls.get(&handle) {
-                let (invite_key, invite, tag) = (
-                    call.invite_server.clone(),
-                    call.invite.clone(),
-                    call.dialog.id.local_tag.clone(),
-                );
-                let terminated = self.response_with_tag(&invite, 487, "Request Terminated", &tag);
-                self.send_final(now, &invite_key, terminated);
-            }
+            self.terminate_unanswered_invite(now, handle);
             self.forget_call(now, handle, CallEndReason::Cancelled);
         }
         // A CANCEL after our final response changes nothing (RFC 3261 9.2).
@@ -458,92 +451,6 @@ impl Endpoint {
         });
     }
 
-    pub(super) fn handle_response(&mut self, now: Instant, _source: Peer, response: Response) {
-        let branch = top_via_of(&response.headers).and_then(|via| via.branch().map(str::to_owned));
-        let Some(branch) = branch else { return };
-        let Some(transaction) = self.clients.get_mut(&branch) else {
-            // RFC 3261 18.1.2: responses matching no transaction are dropped.
-            return;
-        };
-        let status = response.status;
-        let purpose = transaction.purpose;
-        let mut finished = None;
-        match &mut transaction.machine {
-            ClientMachine::NonInvite(machine) => {
-                let _ = machine.handle_response(now, status);
-                if status >= 200 {
-                    finished = Some(status);
-                }
-            }
-            ClientMachine::Invite(machine) => {
-                if status < 200 {
-                    let _ = machine.handle_provisional(now, status);
-                } else if status < 300 {
-                    let _ = machine.handle_success(now, status);
-                    finished = Some(status);
-                } else {
-                    let ack = build::ack_for_failure(&transaction.request, &response);
-                    let _ = machine.handle_failure(now, status, ack.to_bytes());
-                    finished = Some(status);
-                }
-            }
-        }
-        if (200..300).contains(&status) && matches!(transaction.machine, ClientMachine::Invite(_)) {
-            // The ACK for a 2xx is ours to send, once per 2xx received (13.2.2.4).
-            let to = transaction.to;
-            let ack = match transaction.ack_for_2xx.clone() {
-                Some(ack) => ack,
-                None => {
-                    let ack = self.ack_for_2xx(&purpose, &response);
-                    if let Some(transaction) = self.clients.get_mut(&branch) {
-                        transaction.ack_for_2xx = ack.clone();
-                    }
-                    ack.unwrap_or_default()
-                }
-            };
-            if !ack.is_empty() {
-                self.transmits.push_back(Transmit { to, bytes: ack });
-            }
-        }
-        if let Some(status) = finished {
-            let first_final = self
-                .clients
-                .get_mut(&branch)
-                .is_some_and(|t| !std::mem::replace(&mut t.reported, true));
-            if first_final {
-                self.handle_client_outcome(now, ClientOutcome::Final { purpose, status });
-            }
-        }
-    }
-
-    fn ack_for_2xx(
-        &mut self,
-        purpose: &super::client::ClientPurpose,
-        response: &Response,
-    ) -> Option<Bytes> {
-        let super::client::ClientPurpose::Refresh { call, .. } = purpose else {
-            return None;
-        };
-        let branch = self.new_branch();
-        let cseq = response
-            .headers
-            .get(&HeaderName::CSeq)
-            .and_then(|c| CSeq::parse(c).ok())?;
-        let config = self.config.clone();
-        let call = self.calls.get_mut(call)?;
-        let saved = call.dialog.local_cseq;
-        call.dialog.local_cseq = cseq.seq;
-        let ack = build::in_dialog_request(
-            &config,
-            &mut call.dialog,
-            Method::Ack,
-            call.peer.transport,
-            &branch,
-        );
-        call.dialog.local_cseq = saved;
-        Some(ack.to_bytes())
-    }
-
     /// A message too broken to parse: answer 400 if we can still tell where to, so the
     /// sender learns why instead of retransmitting into silence.
     pub(super) fn reply_to_unparseable(&mut self, source: Peer, bytes: &Bytes, error: &ParseError) {
@@ -727,11 +634,10 @@ impl Endpoint {
         if call.state != CallState::Incoming {
             return;
         }
-        let (key, invite, tag) = (
-            call.invite_server.clone(),
-            call.invite.clone(),
-            call.dialog.id.local_tag.clone(),
-        );
+        let Some(key) = call.invite_server().cloned() else {
+            return;
+        };
+        let (invite, tag) = (call.invite.clone(), call.dialog.id.local_tag.clone());
         let response = self.response_with_tag(&invite, 487, "Request Terminated", &tag);
         self.send_final(now, &key, response);
     }
@@ -755,14 +661,16 @@ impl Endpoint {
             return;
         };
         self.calls_by_dialog.remove(&call.dialog.id);
-        self.calls_by_invite.remove(&call.invite_server);
+        if let Some(key) = call.invite_server() {
+            self.calls_by_invite.remove(key);
+        }
         self.events.push_back(Event::CallEnded {
             call: handle,
             reason,
         });
     }
 
-    fn rng_cseq(&mut self) -> u32 {
+    pub(super) fn rng_cseq(&mut self) -> u32 {
         // Our first CSeq in the dialog; any value below 2**31 will do (RFC 3261 8.1.1.5).
         use rand::Rng;
         self.rng.gen_range(1..=0x7fff_ffff / 2)
@@ -773,7 +681,7 @@ fn top_via(request: &Request) -> Option<Via> {
     top_via_of(&request.headers)
 }
 
-fn top_via_of(headers: &crate::message::Headers) -> Option<Via> {
+pub(super) fn top_via_of(headers: &crate::message::Headers) -> Option<Via> {
     Via::parse(headers.values(&HeaderName::Via).first()?).ok()
 }
 

@@ -1,7 +1,7 @@
-//! The SIP endpoint: a user agent core for inbound calls, with no IO.
+//! The SIP endpoint: a user agent core for calls in both directions, with no IO.
 //!
 //! ```text
-//!             datagrams, stream bytes, time            commands (accept, reject, hangup …)
+//!             datagrams, stream bytes, time     commands (accept, reject, start_call, hangup …)
 //!                      │                                          │
 //!                      ▼                                          ▼
 //!   ┌──────────────────────────── Endpoint ────────────────────────────────┐
@@ -9,19 +9,26 @@
 //!   └──────────────────────────────────────────────────────────────────────┘
 //!          │ poll_transmit()        │ poll_event()           │ poll_timeout()
 //!          ▼                        ▼                        ▼
-//!     bytes to send          IncomingCall, Bye …      when to call handle_timeout
+//!     bytes to send     IncomingCall, CallAnswered …  when to call handle_timeout
 //! ```
 //!
 //! The shell feeds what arrives with `handle_datagram` / `handle_stream_data`, calls
 //! `handle_timeout` when `poll_timeout` says so, and drains `poll_transmit`,
 //! `poll_event` and `poll_close` after each input. Every input takes `now`; nothing
 //! here reads a clock, so hours of call time are tested in microseconds.
+//!
+//! Calls they place arrive as `Event::IncomingCall` (`incoming`, answered with the
+//! commands in `commands`); calls we place start with `Endpoint::start_call` (`outgoing`).
+//! Once answered, both are the same kind of call: one dialog, BYE, re-INVITE, UPDATE and
+//! session timers work alike whichever side sent the first INVITE.
 
 mod build;
 mod call;
 mod client;
 mod commands;
 mod incoming;
+mod outgoing;
+mod responses;
 mod routing;
 mod server;
 mod types;
@@ -30,8 +37,8 @@ mod types;
 mod tests;
 
 pub use types::{
-    CallEndReason, CallHandle, CommandError, ConnectionId, EndpointConfig, Event, IncomingCall,
-    Peer, ReofferMethod, Transmit, Transport,
+    CallEndReason, CallHandle, CommandError, ConnectionId, DigestAccount, EndpointConfig, Event,
+    IncomingCall, OutgoingCall, Peer, ReofferMethod, Transmit, Transport,
 };
 
 use std::collections::{HashMap, VecDeque};
@@ -48,6 +55,7 @@ use crate::transaction::TransportKind;
 
 use call::Call;
 use client::{ClientOutcome, ClientTransactions};
+use outgoing::OutgoingInvite;
 use server::{ServerKey, ServerTransactions};
 
 pub struct Endpoint {
@@ -58,6 +66,8 @@ pub struct Endpoint {
     calls: HashMap<CallHandle, Call>,
     calls_by_dialog: HashMap<DialogId, CallHandle>,
     calls_by_invite: HashMap<ServerKey, CallHandle>,
+    /// Calls we placed whose INVITE transaction is still running.
+    outgoing: HashMap<CallHandle, OutgoingInvite>,
     framers: HashMap<ConnectionId, StreamFramer>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
@@ -77,6 +87,7 @@ impl Endpoint {
             calls: HashMap::new(),
             calls_by_dialog: HashMap::new(),
             calls_by_invite: HashMap::new(),
+            outgoing: HashMap::new(),
             framers: HashMap::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
@@ -139,6 +150,7 @@ impl Endpoint {
     pub fn handle_timeout(&mut self, now: Instant) {
         self.servers.handle_timeout(now);
         self.clients.handle_timeout(now);
+        self.outgoing_handle_timeout(now);
         let mut acks_missing = Vec::new();
         let mut timer_actions = Vec::new();
         for call in self.calls.values_mut() {
@@ -185,11 +197,15 @@ impl Endpoint {
             let session = call.session_timer.as_ref().map(|t| t.deadline());
             retransmit.into_iter().chain(session)
         });
-        [self.servers.poll_timeout(), self.clients.poll_timeout()]
-            .into_iter()
-            .flatten()
-            .chain(calls)
-            .min()
+        [
+            self.servers.poll_timeout(),
+            self.clients.poll_timeout(),
+            self.outgoing_poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(calls)
+        .min()
     }
 
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
@@ -205,9 +221,11 @@ impl Endpoint {
         self.closing.pop_front()
     }
 
-    /// Calls the endpoint is tracking (incoming, answered or confirmed).
+    /// Calls the endpoint is tracking: incoming, answered or confirmed, and outgoing ones
+    /// not yet answered or failed.
     pub fn call_count(&self) -> usize {
-        self.calls.len()
+        let unanswered = self.outgoing.values().filter(|o| o.unsettled()).count();
+        self.calls.len() + unanswered
     }
 
     /// Requests we sent (BYE, refreshes) still waiting for a final answer or a timeout;
@@ -243,6 +261,7 @@ impl Endpoint {
         }
         // Acting on outcomes may have started new transactions (a BYE after a failed
         // refresh); their first transmission must not wait for the next input.
+        self.reap_outgoing(now);
         let mut transmits = Vec::new();
         let mut ignored = Vec::new();
         self.clients.drain(&mut transmits, &mut ignored);
@@ -255,8 +274,17 @@ impl Endpoint {
             ClientOutcome::Final { purpose, status } => (purpose, Some(status)),
             ClientOutcome::TimedOut { purpose } => (purpose, None),
         };
-        let ClientPurpose::Refresh { call, .. } = purpose else {
-            return;
+        let call = match purpose {
+            ClientPurpose::Refresh { call, .. } => call,
+            ClientPurpose::Invite { call } => {
+                // Final responses to our INVITEs are handled as they arrive; only
+                // Timer B and transport failures come this way.
+                if status.is_none() {
+                    self.outgoing_timed_out(call);
+                }
+                return;
+            }
+            ClientPurpose::Bye | ClientPurpose::Cancel => return,
         };
         let Some(state) = self.calls.get_mut(&call) else {
             return;

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use crate::dialog::Dialog;
 use crate::message::{Host, Uri, Via};
 
 use super::types::{Peer, Transport};
@@ -47,4 +48,22 @@ pub fn uri_transport(uri: &Uri) -> Option<Transport> {
         t if t.eq_ignore_ascii_case("udp") => Some(Transport::Udp),
         _ => None,
     }
+}
+
+/// Where a request inside `dialog` goes, and over which transport: the next hop's address
+/// when it is an IP literal (RFC 3261 12.2.1.1, 8.1.2), otherwise `fallback`, the address
+/// the dialog's signalling uses (no DNS here: this layer does no IO).
+pub fn in_dialog_destination(dialog: &Dialog, fallback: Peer) -> (Transport, Peer) {
+    let transport = uri_transport(dialog.next_hop()).unwrap_or(fallback.transport);
+    let to = match uri_destination(dialog.next_hop()) {
+        Some(addr) if transport == fallback.transport && addr == fallback.addr => fallback,
+        Some(addr) if transport == Transport::Udp => Peer::udp(addr),
+        Some(addr) => Peer {
+            transport,
+            addr,
+            connection: None,
+        },
+        None => fallback,
+    };
+    (transport, to)
 }

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use bytes::Bytes;
 
 use crate::dialog::session_timer::SessionTimerPolicy;
-use crate::message::Request;
+use crate::message::{HeaderName, NameAddr, Request, Uri};
 use crate::transaction::TimerConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,6 +101,30 @@ pub enum Event {
         content_type: Option<String>,
         body: Bytes,
     },
+    /// Our INVITE got a 180 or 183 (`sdp`: early media, when the 183 carries it).
+    CallProgress {
+        call: CallHandle,
+        status: u16,
+        sdp: Option<Bytes>,
+    },
+    /// The first 2xx to our INVITE with an offer: `sdp` is their answer. We already sent
+    /// the ACK; the call is up. Ended later by `CallEnded`, never `CallFailed`.
+    CallAnswered { call: CallHandle, sdp: Bytes },
+    /// The first 2xx to our offerless INVITE: `sdp` is their offer, and the ACK must carry
+    /// our answer (RFC 3261 13.2.2.4, RFC 3264 section 5). This stands in for
+    /// `CallAnswered`: reply with `ack_with_answer`; until then we send no ACK, and if
+    /// the INVITE transaction ends first (64·T1) we end the call (`AckTimeout`).
+    OfferInAnswer { call: CallHandle, sdp: Bytes },
+    /// Our outgoing call ended without being answered: `status` is the final response
+    /// that ended it (3xx–6xx, after any digest retries; 487 after `cancel_call`; a 2xx
+    /// that crossed our CANCEL or broke offer/answer, which we then ended with BYE), or
+    /// `None` when no final response came (Timer B, transport failure, no answer to our
+    /// CANCEL within 64·T1). Sent exactly once, instead of `CallEnded`.
+    CallFailed {
+        call: CallHandle,
+        status: Option<u16>,
+        reason: String,
+    },
     /// The call is over; free its media. Sent exactly once per call.
     CallEnded {
         call: CallHandle,
@@ -123,6 +147,69 @@ pub struct IncomingCall {
     pub offer: Option<Bytes>,
 }
 
+/// A call we place (`Endpoint::start_call`).
+#[derive(Debug, Clone)]
+pub struct OutgoingCall {
+    /// The Request-URI.
+    pub target: Uri,
+    /// Where the INVITE goes (the trunk or proxy); resolving names is the shell's job.
+    pub destination: Peer,
+    /// Who we are; any tag is replaced by ours.
+    pub from: NameAddr,
+    /// Whom we call; a tag is removed (this request starts the dialog).
+    pub to: NameAddr,
+    /// Our SDP offer. `None` sends an offerless INVITE: their offer then comes in the 2xx
+    /// (`Event::OfferInAnswer`) and our answer goes in the ACK.
+    pub offer: Option<Bytes>,
+    /// The account to answer 401/407 challenges with; without one they fail the call.
+    pub credentials: Option<DigestAccount>,
+    /// Further headers for the INVITE (P-Asserted-Identity, Privacy, …).
+    pub extra_headers: Vec<(HeaderName, String)>,
+    /// Asks for a session timer of this many seconds (RFC 4028), with `Supported: timer`.
+    pub session_expires: Option<u32>,
+}
+
+impl OutgoingCall {
+    /// A call with an offer and nothing optional.
+    pub fn new(target: Uri, destination: Peer, from: NameAddr, to: NameAddr, offer: Bytes) -> Self {
+        OutgoingCall {
+            target,
+            destination,
+            from,
+            to,
+            offer: Some(offer),
+            credentials: None,
+            extra_headers: Vec::new(),
+            session_expires: None,
+        }
+    }
+}
+
+/// A digest username and password (RFC 3261 22.2); `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DigestAccount {
+    pub username: String,
+    pub password: String,
+}
+
+impl DigestAccount {
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
+        DigestAccount {
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for DigestAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DigestAccount")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallEndReason {
     /// They sent BYE.
@@ -133,7 +220,9 @@ pub enum CallEndReason {
     Cancelled,
     /// We rejected the call (`reject_call`).
     Rejected,
-    /// Our 2xx was never acknowledged (RFC 3261 13.3.1.4): we sent BYE.
+    /// The 2xx was never acknowledged (RFC 3261 13.3.1.4): no ACK came for ours, or, on
+    /// an outgoing offerless call, the call logic never gave the answer our ACK must
+    /// carry. We sent BYE.
     AckTimeout,
     /// The session timer ran out without a refresh (RFC 4028 section 10): we sent BYE.
     SessionExpired,

@@ -10,6 +10,7 @@
 
 mod calls;
 mod errors;
+mod outgoing;
 mod reinvite;
 mod routing;
 mod session_timers;
