@@ -33,6 +33,31 @@ fn basic_call_over_tcp() {
 }
 
 #[test]
+fn call_over_ipv6() {
+    let lab = Lab::with_config(
+        r#"
+[[trunk]]
+name = "loopback6"
+sources = ["::1/128"]
+default_country = "US"
+"#,
+    )
+    .ipv6();
+    let run = lab.run("sipp_run uac_basic\nhealth");
+    run.assert_passed("sipp uac_basic");
+    assert_eq!(run.health("answered_calls"), 1);
+    assert!(
+        run.server_log.contains("remote_rtp=[::1]"),
+        "{}",
+        run.server_log
+    );
+    assert!(
+        run.health("rtp_packets_received") > 0,
+        "RTP reached our IPv6 port"
+    );
+}
+
+#[test]
 fn cancel_before_answer_gets_487_and_frees_the_port() {
     let lab = Lab::with_config(
         r#"

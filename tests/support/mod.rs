@@ -25,6 +25,7 @@ pub struct Lab {
     dir: tempfile::TempDir,
     /// `None`: the server runs as a newcomer first starts it, `serve --demo` and nothing else.
     config: Option<String>,
+    ipv6: bool,
 }
 
 pub struct LabRun {
@@ -175,7 +176,14 @@ default_country = "US"
         Lab {
             dir,
             config: Some(config.to_owned()),
+            ipv6: false,
         }
+    }
+
+    /// SIP on `[::1]:5060` instead of `127.0.0.1:5060`; SIPp calls over IPv6 too.
+    pub fn ipv6(mut self) -> Self {
+        self.ipv6 = true;
+        self
     }
 
     /// A lab whose server is started exactly as the README tells a newcomer:
@@ -238,11 +246,11 @@ default_country = "US"
             Some(config) => {
                 std::fs::write(self.path().join("dialbridge.toml"), config).unwrap();
                 r#"
-"$DIALBRIDGE" --log debug serve --config dialbridge.toml --sip-listen 127.0.0.1:5060 \
+"$DIALBRIDGE" --log debug serve --config dialbridge.toml --sip-listen "$SIP_ADDRESS" \
     --http-listen 127.0.0.1:8080 --rtp-ports 20000-20099 --data-dir "$LAB/data" > server.log 2>&1 &
 SERVER=$!
 for _ in $(seq 1 200); do
-  ss -ltn 2>/dev/null | grep -q '127.0.0.1:5060 ' && break
+  ss -ltn 2>/dev/null | grep -qF "$SIP_ADDRESS " && break
   sleep 0.05
 done
 "#
@@ -269,7 +277,7 @@ BARESIPS=""
 {start}
 sipp_run() {{
   local name=$1; shift
-  timeout 60 sipp 127.0.0.1:5060 -sf "$SCENARIOS/$name.xml" -s 15550100 -m 1 -p 5070 \
+  timeout 60 sipp "$SIP_ADDRESS" $SIPP_LOCAL -sf "$SCENARIOS/$name.xml" -s 15550100 -m 1 -p 5070 \
       -timeout 30 -nostdin -trace_err -trace_msg -message_file "sipp-$name.msg" "$@" \
       > "sipp-$name.out" 2>&1
   local status=$?
@@ -355,6 +363,15 @@ for pid in $BARESIPS; do kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; don
         let output = command
             .args(["-n", "bash", "-c", &script])
             .env("LAB", self.path())
+            .env(
+                "SIP_ADDRESS",
+                if self.ipv6 {
+                    "[::1]:5060"
+                } else {
+                    "127.0.0.1:5060"
+                },
+            )
+            .env("SIPP_LOCAL", if self.ipv6 { "-i ::1" } else { "" })
             .env("DIALBRIDGE", DIALBRIDGE)
             .env("SCENARIOS", scenarios())
             .env("TORTURE", torture_dir())
