@@ -18,6 +18,10 @@ pub fn torture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/sip-torture/rfc4475")
 }
 
+pub fn kamailio_config() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kamailio/proxy.cfg")
+}
+
 pub struct Lab {
     dir: tempfile::TempDir,
     config: String,
@@ -83,7 +87,7 @@ default_country = "US"
     }
 
     /// Starts the server, runs `steps` (bash, with helpers `sipp_run NAME [ARGS]`,
-    /// `health` and `server_pid`), stops the server with SIGTERM and checks it exits 0.
+    /// `health`, `server_pid` and `kamailio_start NAME ADDR NEXT_HOP`), stops the server with SIGTERM and checks it exits 0.
     pub fn run(&self, steps: &str) -> LabRun {
         std::fs::write(self.path().join("dialbridge.toml"), &self.config).unwrap();
         let script = format!(
@@ -98,14 +102,31 @@ for _ in $(seq 1 200); do
   ss -ltn 2>/dev/null | grep -q '127.0.0.1:5060 ' && break
   sleep 0.05
 done
+KAMAILIO_PIDS=""
+# kamailio_start NAME ADDR NEXT_HOP: a record-routing proxy (tests/kamailio/proxy.cfg)
+# on udp ADDR:5060 that sends new INVITEs to NEXT_HOP (a SIP URI); log in kamailio-NAME.log.
+# It is stopped after the server, so it still relays the BYEs the server sends on SIGTERM.
+kamailio_start() {{
+  local name=$1 addr=$2 next=$3
+  mkdir -p "$LAB/kamailio-$name"
+  kamailio -f "$KAMAILIO_CFG" -E -DD -m 32 -M 4 -Y "$LAB/kamailio-$name" -w "$LAB/kamailio-$name" \
+      -l "udp:$addr:5060" -A "NEXT_HOP=\"$next\"" > "kamailio-$name.log" 2>&1 &
+  KAMAILIO_PIDS="$KAMAILIO_PIDS $!"
+  for _ in $(seq 1 200); do
+    ss -lun 2>/dev/null | grep -q "$addr:5060 " && break
+    sleep 0.05
+  done
+  ss -lun 2>/dev/null | grep -q "$addr:5060 " && echo "kamailio $name exit 0" || cat "kamailio-$name.log"
+}}
+# SIPP_REMOTE (default 127.0.0.1:5060, the server) is where SIPp sends, e.g. a proxy.
 sipp_run() {{
   local name=$1; shift
-  timeout 60 sipp 127.0.0.1:5060 -sf "$SCENARIOS/$name.xml" -s 15550100 -m 1 -p 5070 \
+  timeout 60 sipp "${{SIPP_REMOTE:-127.0.0.1:5060}}" -sf "$SCENARIOS/$name.xml" -s 15550100 -m 1 -p 5070 \
       -timeout 30 -nostdin -trace_err -trace_msg -message_file "sipp-$name.msg" "$@" \
       > "sipp-$name.out" 2>&1
   local status=$?
   echo "sipp $name exit $status"
-  if [ $status -ne 0 ]; then cat "sipp-$name.msg" 2>/dev/null | tail -60; cat *_errors.log 2>/dev/null | tail -20; fi
+  if [ $status -ne 0 ]; then cat "sipp-$name.msg" 2>/dev/null | tail -60; cat *_errors.log 2>/dev/null | tail -20; echo; fi
 }}
 health() {{
   echo
@@ -120,6 +141,7 @@ server_pid() {{ echo $SERVER; }}
 kill -TERM $SERVER 2>/dev/null
 wait $SERVER
 echo "server exit $?"
+for pid in $KAMAILIO_PIDS; do kill -TERM $pid 2>/dev/null; wait $pid; done
 "#
         );
         let output = Command::new("unshare")
@@ -128,6 +150,7 @@ echo "server exit $?"
             .env("DIALBRIDGE", DIALBRIDGE)
             .env("SCENARIOS", scenarios())
             .env("TORTURE", torture_dir())
+            .env("KAMAILIO_CFG", kamailio_config())
             .output()
             .expect(
                 "cannot run unshare: integration tests need util-linux and root (scripts/test)",

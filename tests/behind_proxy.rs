@@ -1,0 +1,196 @@
+//! Calls behind a record-routing proxy: a real Kamailio (tests/kamailio/proxy.cfg) sits
+//! between SIPp and the server, as a carrier's edge proxy or our own load balancer will.
+//!
+//! Topology inside each lab namespace:
+//!
+//! ```text
+//!   SIPp 127.0.0.1:5070 ──► Kamailio 127.0.0.3:5060 ──► dialbridge 127.0.0.1:5060
+//!                           record_route(), loose_route()
+//! ```
+//!
+//! The trunk trusts only the proxy's address, never SIPp's, so a call that bypasses the
+//! proxy is refused: the ACL is by source address, not by what the message claims.
+//! The proxy refuses in-dialog requests that lack its Route, so a route set that is
+//! wrong on either side makes these tests fail rather than quietly go direct.
+
+mod support;
+
+use support::{Lab, LabRun};
+
+/// Trusts the proxy's address only (not 127.0.0.1, where SIPp and the server live).
+const TRUST_PROXY: &str = r#"
+[[trunk]]
+name = "edge-proxy"
+sources = ["127.0.0.3/32"]
+default_country = "US"
+"#;
+
+const START_PROXY: &str = "kamailio_start edge 127.0.0.3 sip:127.0.0.1:5060\n";
+
+fn file(lab: &Lab, name: &str) -> String {
+    std::fs::read_to_string(lab.path().join(name)).unwrap_or_default()
+}
+
+/// The lines the proxy logged for in-dialog requests of `method` (see proxy.cfg).
+fn proxied(log: &str, method: &str) -> Vec<String> {
+    let needle = format!("PROXY in-dialog {method} ");
+    log.lines()
+        .filter_map(|l| l.find(&needle).map(|at| l[at..].to_owned()))
+        .collect()
+}
+
+fn context(run: &LabRun, proxy_log: &str) -> String {
+    format!(
+        "--- lab output ---\n{}\n--- proxy log ---\n{proxy_log}\n--- server log ---\n{}",
+        run.output, run.server_log
+    )
+}
+
+#[test]
+fn call_through_the_proxy_keeps_it_in_the_dialog() {
+    let lab = Lab::with_config(TRUST_PROXY);
+    let steps = format!("{START_PROXY}SIPP_REMOTE=127.0.0.3:5060 sipp_run proxy_uac_basic\nhealth");
+    let run = lab.run(&steps);
+    let proxy_log = file(&lab, "kamailio-edge.log");
+    let why = context(&run, &proxy_log);
+    run.assert_passed("kamailio edge");
+    // The scenario checks our 200 OK echoed the proxy's Record-Route and that the BYE
+    // through the proxy got its 200.
+    run.assert_passed("sipp proxy_uac_basic");
+    assert!(
+        proxy_log.contains("PROXY initial INVITE from 127.0.0.1:5070"),
+        "{why}"
+    );
+    // SIPp's ACK and BYE reached the proxy carrying its Route (it refuses them otherwise).
+    // Two ACKs are fine: SIPp ACKs each copy of a retransmitted 200.
+    for method in ["ACK", "BYE"] {
+        let lines = proxied(&proxy_log, method);
+        assert!(!lines.is_empty(), "no {method} through the proxy\n{why}");
+        for line in &lines {
+            assert!(
+                line.contains("from 127.0.0.1:5070") && line.contains("route=[<sip:127.0.0.3;lr"),
+                "{method} without the proxy's Route: {line}\n{why}"
+            );
+        }
+    }
+    assert!(
+        run.server_log.contains("call confirmed by ACK"),
+        "the ACK must reach us through the proxy\n{why}"
+    );
+    assert_eq!(run.health("answered_calls"), 1, "{why}");
+    assert_eq!(run.health("active_calls"), 0, "{why}");
+    assert_eq!(run.health("rtp_ports_in_use"), 0, "{why}");
+}
+
+#[test]
+fn our_bye_follows_the_route_set_through_the_proxy() {
+    let lab = Lab::with_config(TRUST_PROXY);
+    // SIPp waits for our BYE; SIGTERM makes the server hang up every call.
+    let steps = format!(
+        r#"{START_PROXY}
+SIPP_REMOTE=127.0.0.3:5060 sipp_run proxy_uac_wait_bye &
+SIPP=$!
+for _ in $(seq 1 100); do grep -q "call confirmed" server.log && break; sleep 0.05; done
+kill -TERM $(server_pid)
+wait $SIPP
+"#
+    );
+    let run = lab.run(&steps);
+    let proxy_log = file(&lab, "kamailio-edge.log");
+    let why = context(&run, &proxy_log);
+    run.assert_passed("kamailio edge");
+    // The scenario checks, on the BYE SIPp received: the Route we sent (as the proxy saw
+    // it), the proxy's Via above ours, and the Request-URI (SIPp's Contact).
+    run.assert_passed("sipp proxy_uac_wait_bye");
+    // The BYE went to the proxy, from us, with its Route; not straight to SIPp.
+    let byes = proxied(&proxy_log, "BYE");
+    assert_eq!(byes.len(), 1, "one BYE through the proxy\n{why}");
+    assert!(
+        byes[0].contains("from 127.0.0.1:5060")
+            && byes[0].contains("ruri=sip:+14155550100@127.0.0.1:5070")
+            && byes[0].contains("route=[<sip:127.0.0.3;lr"),
+        "{}\n{why}",
+        byes[0]
+    );
+}
+
+#[test]
+fn the_same_call_bypassing_the_proxy_is_refused() {
+    let lab = Lab::with_config(TRUST_PROXY);
+    // First straight from SIPp's own address, then the very same call via the proxy:
+    // only the source address differs, so only the ACL can tell them apart.
+    let steps = format!(
+        "{START_PROXY}sipp_run uac_refused\nhealth\nSIPP_REMOTE=127.0.0.3:5060 sipp_run proxy_uac_basic\nhealth"
+    );
+    let run = lab.run(&steps);
+    let proxy_log = file(&lab, "kamailio-edge.log");
+    let why = context(&run, &proxy_log);
+    // uac_refused fails on anything but 403.
+    run.assert_passed("sipp uac_refused");
+    assert!(
+        file(&lab, "sipp-uac_refused.msg").contains("SIP/2.0 403 Forbidden"),
+        "{why}"
+    );
+    run.assert_passed("sipp proxy_uac_basic");
+    assert_eq!(run.health("refused_calls"), 1, "{why}");
+    assert_eq!(run.health("answered_calls"), 1, "{why}");
+    assert_eq!(run.health("rtp_ports_in_use"), 0, "{why}");
+}
+
+#[test]
+fn two_record_routing_proxies_stay_in_the_dialog_in_order() {
+    // SIPp -> edge (127.0.0.3) -> inner (127.0.0.4) -> server; only the inner proxy,
+    // the one next to us, is trusted.
+    let lab = Lab::with_config(
+        r#"
+[[trunk]]
+name = "inner-proxy"
+sources = ["127.0.0.4/32"]
+default_country = "US"
+"#,
+    );
+    let steps = r#"
+kamailio_start inner 127.0.0.4 sip:127.0.0.1:5060
+kamailio_start edge 127.0.0.3 sip:127.0.0.4:5060
+SIPP_REMOTE=127.0.0.3:5060 sipp_run proxy_two_hops_wait_bye &
+SIPP=$!
+for _ in $(seq 1 100); do grep -q "call confirmed" server.log && break; sleep 0.05; done
+kill -TERM $(server_pid)
+wait $SIPP
+"#;
+    let run = lab.run(steps);
+    let inner_log = file(&lab, "kamailio-inner.log");
+    let edge_log = file(&lab, "kamailio-edge.log");
+    let why = context(&run, &format!("(inner)\n{inner_log}\n(edge)\n{edge_log}"));
+    run.assert_passed("kamailio inner");
+    run.assert_passed("kamailio edge");
+    // The scenario checks both Record-Routes in our 200 OK, and on our BYE the Route
+    // each proxy saw and the Via order (edge, inner, us).
+    run.assert_passed("sipp proxy_two_hops_wait_bye");
+    // Our BYE went first to the inner proxy, naming both proxies in Route, inner first.
+    let byes = proxied(&inner_log, "BYE");
+    assert_eq!(byes.len(), 1, "{why}");
+    assert!(
+        byes[0].contains("from 127.0.0.1:5060") && byes[0].contains("route=[<sip:127.0.0.4;lr"),
+        "{}\n{why}",
+        byes[0]
+    );
+    let byes = proxied(&edge_log, "BYE");
+    assert_eq!(byes.len(), 1, "{why}");
+    assert!(
+        byes[0].contains("from 127.0.0.4:5060") && byes[0].contains("route=[<sip:127.0.0.3;lr"),
+        "{}\n{why}",
+        byes[0]
+    );
+    // SIPp's ACK passed both proxies by their Routes (once per 200 it saw).
+    let acks = proxied(&edge_log, "ACK");
+    assert!(!acks.is_empty(), "{why}");
+    assert!(
+        acks.iter()
+            .all(|l| l.contains("route=[<sip:127.0.0.3;lr;ftag=")
+                && l.contains(">, <sip:127.0.0.4;lr;ftag=")),
+        "{acks:?}\n{why}"
+    );
+    assert_eq!(proxied(&inner_log, "ACK").len(), acks.len(), "{why}");
+    assert!(run.server_log.contains("call confirmed by ACK"), "{why}");
+}
