@@ -194,3 +194,73 @@ wait $SIPP
     assert_eq!(proxied(&inner_log, "ACK").len(), acks.len(), "{why}");
     assert!(run.server_log.contains("call confirmed by ACK"), "{why}");
 }
+
+#[test]
+fn proxy_speaking_tcp_to_us_and_udp_to_the_caller() {
+    // A common edge: carriers on UDP, TCP inside. The proxy record-routes twice (one
+    // entry per transport) and our BYE must take the TCP side back to it.
+    let lab = Lab::with_config(TRUST_PROXY);
+    let steps = r#"
+kamailio_start edge 127.0.0.3 "sip:127.0.0.1:5060;transport=tcp"
+SIPP_REMOTE=127.0.0.3:5060 sipp_run proxy_tcp_inside_wait_bye &
+SIPP=$!
+for _ in $(seq 1 100); do grep -q "call confirmed" server.log && break; sleep 0.05; done
+kill -TERM $(server_pid)
+wait $SIPP
+"#;
+    let run = lab.run(steps);
+    let proxy_log = file(&lab, "kamailio-edge.log");
+    let why = context(&run, &proxy_log);
+    run.assert_passed("kamailio edge");
+    run.assert_passed("sipp proxy_tcp_inside_wait_bye");
+    assert!(run.server_log.contains("call confirmed by ACK"), "{why}");
+    let byes = proxied(&proxy_log, "BYE");
+    assert_eq!(byes.len(), 1, "{why}");
+    assert!(
+        byes[0].contains("from 127.0.0.1:")
+            && byes[0].contains("route=[<sip:127.0.0.3;transport=tcp;r2=on;lr"),
+        "{}\n{why}",
+        byes[0]
+    );
+}
+
+#[test]
+fn cancel_through_the_proxy_gets_487_and_frees_the_port() {
+    // CANCEL is hop by hop: the proxy answers it and sends its own CANCEL to us, then
+    // ACKs our 487 itself.
+    let lab = Lab::with_config(&format!("[sip]\nanswer_after_ms = 3000\n{TRUST_PROXY}"));
+    let steps = format!("{START_PROXY}SIPP_REMOTE=127.0.0.3:5060 sipp_run uac_cancel\nhealth");
+    let run = lab.run(&steps);
+    let proxy_log = file(&lab, "kamailio-edge.log");
+    let why = context(&run, &proxy_log);
+    run.assert_passed("sipp uac_cancel");
+    assert!(
+        proxy_log.contains("PROXY reply 487 INVITE from 127.0.0.1:5060"),
+        "{why}"
+    );
+    assert_eq!(run.health("answered_calls"), 0, "{why}");
+    assert_eq!(run.health("active_calls"), 0, "{why}");
+    assert_eq!(run.health("rtp_ports_in_use"), 0, "{why}");
+}
+
+#[test]
+fn reinvites_through_the_proxy_hold_and_resume() {
+    let lab = Lab::with_config(TRUST_PROXY);
+    let steps = format!("{START_PROXY}SIPP_REMOTE=127.0.0.3:5060 sipp_run proxy_uac_hold\nhealth");
+    let run = lab.run(&steps);
+    let proxy_log = file(&lab, "kamailio-edge.log");
+    let why = context(&run, &proxy_log);
+    // The scenario checks the answers: recvonly to the hold, sendrecv to the resume.
+    run.assert_passed("sipp proxy_uac_hold");
+    let reinvites = proxied(&proxy_log, "INVITE");
+    assert!(reinvites.len() >= 2, "both re-INVITEs via the proxy\n{why}");
+    assert!(
+        reinvites
+            .iter()
+            .all(|l| l.contains("route=[<sip:127.0.0.3;lr")),
+        "{why}"
+    );
+    assert!(run.server_log.contains("session modified"), "{why}");
+    assert_eq!(run.health("answered_calls"), 1, "{why}");
+    assert_eq!(run.health("rtp_ports_in_use"), 0, "{why}");
+}
