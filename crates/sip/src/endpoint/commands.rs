@@ -276,8 +276,9 @@ impl Endpoint {
         // The next hop's address when it is an IP literal; otherwise the address the
         // call's signalling came from (no DNS here: this layer does no IO).
         let to = match uri_destination(state.dialog.next_hop()) {
-            Some(addr) if transport == state.peer.transport && addr == state.peer.addr => {
-                state.peer
+            // The next hop is the far end of the connection the call came on: reuse it.
+            Some(addr) if transport == state.source.transport && addr == state.source.addr => {
+                state.source
             }
             Some(addr) if transport == Transport::Udp => Peer::udp(addr),
             Some(addr) => Peer {

@@ -200,6 +200,7 @@ impl Endpoint {
             handle,
             state: CallState::Incoming,
             peer: respond_to,
+            source,
             invite: request.clone(),
             invite_server: key.clone(),
             dialog,

@@ -8,12 +8,24 @@ use super::types::{Peer, Transport};
 
 /// Where to send responses to a request that arrived from `source` with `top_via`.
 ///
-/// Over a stream: back on the same connection (RFC 3261 18.2.2). Over UDP: to the
+/// Over a stream: back on the same connection (RFC 3261 18.2.2), and, once that is
+/// closed, on a new one to the source IP and the Via's sent-by port. Over UDP: to the
 /// source IP, which is what `received` would say; to the source port when the client
 /// asked for `rport` (RFC 3581 section 4, the NAT case), otherwise to the Via's port.
 pub fn response_destination(source: Peer, top_via: Option<&Via>) -> Peer {
     if source.transport == Transport::Tcp {
-        return source;
+        // `addr` is where the shell reconnects when the connection is gone. The source
+        // port is the far end of a connection the peer opened, usually an ephemeral
+        // port nobody listens on: Kamailio closes idle connections after
+        // tcp_connection_lifetime, and our answer to a call that rang longer than that
+        // went to a refused port and was lost. 18.2.2 names the sent-by port instead.
+        return match top_via {
+            Some(via) => Peer {
+                addr: SocketAddr::new(source.addr.ip(), via.port.unwrap_or(5060)),
+                ..source
+            },
+            None => source,
+        };
     }
     let port = match top_via {
         Some(via) if via.rport().is_some() => source.addr.port(),

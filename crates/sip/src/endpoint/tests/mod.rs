@@ -10,6 +10,7 @@
 
 mod calls;
 mod errors;
+mod proxy;
 mod reinvite;
 mod routing;
 mod session_timers;
