@@ -103,14 +103,16 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 KAMAILIO_PIDS=""
-# kamailio_start NAME ADDR NEXT_HOP: a record-routing proxy (tests/kamailio/proxy.cfg)
-# on ADDR:5060 (UDP and TCP) that sends new INVITEs to NEXT_HOP (a SIP URI); log in kamailio-NAME.log.
+# kamailio_start NAME ADDR NEXT_HOP [KAMAILIO ARGS]: a record-routing proxy
+# (tests/kamailio/proxy.cfg) on ADDR:5060 (UDP and TCP) that sends new INVITEs to NEXT_HOP
+# (a SIP URI); log in kamailio-NAME.log; further arguments go to kamailio (e.g. -A X=1).
 # It is stopped after the server, so it still relays the BYEs the server sends on SIGTERM.
 kamailio_start() {{
   local name=$1 addr=$2 next=$3
+  shift 3
   mkdir -p "$LAB/kamailio-$name"
   kamailio -f "$KAMAILIO_CFG" -E -DD -m 32 -M 4 -Y "$LAB/kamailio-$name" -w "$LAB/kamailio-$name" \
-      -l "udp:$addr:5060" -l "tcp:$addr:5060" -A "NEXT_HOP=\"$next\"" -A "MY_ADDR=$addr" > "kamailio-$name.log" 2>&1 &
+      -l "udp:$addr:5060" -l "tcp:$addr:5060" -A "NEXT_HOP=\"$next\"" -A "MY_ADDR=$addr" "$@" > "kamailio-$name.log" 2>&1 &
   KAMAILIO_PIDS="$KAMAILIO_PIDS $!"
   for _ in $(seq 1 200); do
     ss -lun 2>/dev/null | grep -q "$addr:5060 " && break
