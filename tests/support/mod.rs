@@ -21,6 +21,10 @@ pub fn torture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/sip-torture/rfc4475")
 }
 
+pub fn kamailio_config() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kamailio/proxy.cfg")
+}
+
 pub struct Lab {
     dir: tempfile::TempDir,
     /// `None`: the server runs as a newcomer first starts it, `serve --demo` and nothing else.
@@ -239,8 +243,9 @@ default_country = "US"
     }
 
     /// Starts the server, runs `steps` (bash, with helpers `sipp_run NAME [ARGS]`,
-    /// `health`, `server_pid`, `wait_for FILE TEXT [SECS]` and the `baresip_*` ones),
-    /// stops the server with SIGTERM and checks it exits 0, then stops any phone left.
+    /// `health`, `server_pid`, `wait_for FILE TEXT [SECS]`, the `baresip_*` ones and
+    /// `kamailio_start NAME ADDR NEXT_HOP`), stops the server with SIGTERM and checks it
+    /// exits 0, then stops any phone or proxy left.
     pub fn run(&self, steps: &str) -> LabRun {
         let start = match &self.config {
             Some(config) => {
@@ -275,14 +280,33 @@ ip link set lo up
 cd "$LAB"
 BARESIPS=""
 {start}
+KAMAILIO_PIDS=""
+# kamailio_start NAME ADDR NEXT_HOP [KAMAILIO ARGS]: a record-routing proxy
+# (tests/kamailio/proxy.cfg) on ADDR:5060 (UDP and TCP) that sends new INVITEs to NEXT_HOP
+# (a SIP URI); log in kamailio-NAME.log; further arguments go to kamailio (e.g. -A X=1).
+# It is stopped after the server, so it still relays the BYEs the server sends on SIGTERM.
+kamailio_start() {{
+  local name=$1 addr=$2 next=$3
+  shift 3
+  mkdir -p "$LAB/kamailio-$name"
+  kamailio -f "$KAMAILIO_CFG" -E -DD -m 32 -M 4 -Y "$LAB/kamailio-$name" -w "$LAB/kamailio-$name" \
+      -l "udp:$addr:5060" -l "tcp:$addr:5060" -A "NEXT_HOP=\"$next\"" -A "MY_ADDR=$addr" "$@" > "kamailio-$name.log" 2>&1 &
+  KAMAILIO_PIDS="$KAMAILIO_PIDS $!"
+  for _ in $(seq 1 200); do
+    ss -lun 2>/dev/null | grep -q "$addr:5060 " && break
+    sleep 0.05
+  done
+  ss -lun 2>/dev/null | grep -q "$addr:5060 " && echo "kamailio $name exit 0" || cat "kamailio-$name.log"
+}}
+# SIPP_REMOTE (default: the server's SIP address) is where SIPp sends, e.g. a proxy.
 sipp_run() {{
   local name=$1; shift
-  timeout 60 sipp "$SIP_ADDRESS" $SIPP_LOCAL -sf "$SCENARIOS/$name.xml" -s 15550100 -m 1 -p 5070 \
+  timeout 60 sipp "${{SIPP_REMOTE:-$SIP_ADDRESS}}" $SIPP_LOCAL -sf "$SCENARIOS/$name.xml" -s 15550100 -m 1 -p 5070 \
       -timeout 30 -nostdin -trace_err -trace_msg -message_file "sipp-$name.msg" "$@" \
       > "sipp-$name.out" 2>&1
   local status=$?
   echo "sipp $name exit $status"
-  if [ $status -ne 0 ]; then cat "sipp-$name.msg" 2>/dev/null | tail -60; cat *_errors.log 2>/dev/null | tail -20; fi
+  if [ $status -ne 0 ]; then cat "sipp-$name.msg" 2>/dev/null | tail -60; cat *_errors.log 2>/dev/null | tail -20; echo; fi
 }}
 health() {{
   echo
@@ -351,6 +375,7 @@ kill -TERM $SERVER 2>/dev/null
 wait $SERVER
 echo "server exit $?"
 for pid in $BARESIPS; do kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; done
+for pid in $KAMAILIO_PIDS; do kill -TERM $pid 2>/dev/null; wait $pid; done
 "#
         );
         let mut command = Command::new("unshare");
@@ -375,6 +400,7 @@ for pid in $BARESIPS; do kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; don
             .env("DIALBRIDGE", DIALBRIDGE)
             .env("SCENARIOS", scenarios())
             .env("TORTURE", torture_dir())
+            .env("KAMAILIO_CFG", kamailio_config())
             .output()
             .expect(
                 "cannot run unshare: integration tests need util-linux and root (scripts/test)",

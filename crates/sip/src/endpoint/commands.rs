@@ -252,7 +252,7 @@ impl Endpoint {
         let branch = self.new_branch();
         let config = self.config.clone();
         let state = self.calls.get_mut(&call)?;
-        let (transport, to) = in_dialog_destination(&state.dialog, state.peer);
+        let (transport, to) = in_dialog_destination(&state.dialog, state.source, state.peer);
         let mut request: Request = build::in_dialog_request(
             &config,
             &mut state.dialog,

@@ -199,6 +199,7 @@ impl Endpoint {
             handle,
             state: CallState::Incoming,
             peer: respond_to,
+            source,
             invite: request.clone(),
             direction: Direction::Incoming {
                 invite_server: key.clone(),

@@ -341,7 +341,8 @@ impl Endpoint {
         let Some(state) = self.calls.get_mut(&call) else {
             return;
         };
-        let (transport, to) = super::routing::in_dialog_destination(&state.dialog, state.peer);
+        let (transport, to) =
+            super::routing::in_dialog_destination(&state.dialog, state.source, state.peer);
         // The ACK carries the INVITE's CSeq number whatever the dialog sent since.
         let mut dialog = state.dialog.clone();
         dialog.local_cseq = requests_cseq(&state.invite);

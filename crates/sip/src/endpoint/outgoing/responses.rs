@@ -284,6 +284,7 @@ impl Endpoint {
                 handle: call,
                 state: CallState::Confirmed,
                 peer: destination,
+                source: destination,
                 invite_had_offer: !invite.body.is_empty(),
                 invite,
                 direction: Direction::Outgoing,
@@ -311,7 +312,7 @@ impl Endpoint {
         invite: &crate::message::Request,
         fallback: super::super::types::Peer,
     ) {
-        let (transport, to) = in_dialog_destination(&dialog, fallback);
+        let (transport, to) = in_dialog_destination(&dialog, fallback, fallback);
         let branch = self.new_branch();
         let ack =
             requests::ack_for_2xx(&self.config, &mut dialog, invite, transport, &branch, None);

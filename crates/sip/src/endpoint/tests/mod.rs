@@ -11,6 +11,7 @@
 mod calls;
 mod errors;
 mod outgoing;
+mod proxy;
 mod reinvite;
 mod routing;
 mod session_timers;

@@ -14,6 +14,12 @@ fn tcp_peer() -> Peer {
     Peer::tcp(SocketAddr::new(IpAddr::V4(PEER_IP), 51000), CONN)
 }
 
+/// Where our responses go: the same connection, and if it closed, the Via's sent-by
+/// (192.0.2.1:5060 in these requests), not the connection's ephemeral port (18.2.2).
+fn reply_peer() -> Peer {
+    Peer::tcp(SocketAddr::new(IpAddr::V4(PEER_IP), 5060), CONN)
+}
+
 fn tcp(req: Req) -> String {
     req.text().replace("SIP/2.0/UDP", "SIP/2.0/TCP")
 }
@@ -37,7 +43,7 @@ fn tcp_call_in_chunks() {
     feed(&mut h, &bytes[bytes.len() - 3..]);
     let trying = h.sent_one();
     assert_eq!(trying.status(), 100);
-    assert_eq!(trying.to, tcp_peer());
+    assert_eq!(trying.to, reply_peer());
     let call = match h.events().as_slice() {
         [Event::IncomingCall(c)] => {
             assert_eq!(c.source, tcp_peer());
@@ -49,7 +55,7 @@ fn tcp_call_in_chunks() {
     h.ep.accept_call(h.now, call, Bytes::from_static(ANSWER.as_bytes()))
         .unwrap();
     let ok = h.sent_one();
-    assert_eq!(ok.to, tcp_peer());
+    assert_eq!(ok.to, reply_peer());
     assert_eq!(
         header(&ok.message, &HeaderName::Contact),
         Some("<sip:198.51.100.7:5060;transport=tcp>")
@@ -60,14 +66,14 @@ fn tcp_call_in_chunks() {
     // first retransmission at T1 proves it. (A TCP peer that ACKs promptly never sees one.)
     let sent = h.run_until(ms(500));
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].to, tcp_peer());
+    assert_eq!(sent[0].to, reply_peer());
 
     // The ACK and a BYE arrive in one chunk.
     let both = tcp(ack_2xx(&tag, 1)) + &tcp(in_dialog("BYE", &tag, 2));
     feed(&mut h, both.as_bytes());
     let bye_ok = h.sent_one();
     assert_eq!(bye_ok.status(), 200);
-    assert_eq!(bye_ok.to, tcp_peer());
+    assert_eq!(bye_ok.to, reply_peer());
     let events = h.events();
     assert!(matches!(events[0], Event::CallConfirmed { .. }));
     assert_eq!(ended(&events), vec![(call, CallEndReason::RemoteBye)]);
