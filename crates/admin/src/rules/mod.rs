@@ -7,6 +7,8 @@ pub mod invitation;
 pub mod language;
 pub mod licence;
 pub mod notification;
+pub mod organizer;
 pub mod pin;
 pub mod pin_lockout;
 pub mod provider;
+pub mod web_url;

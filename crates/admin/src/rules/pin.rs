@@ -215,10 +215,18 @@ pub struct PinHasher {
     pepper: Option<Zeroizing<Vec<u8>>>,
 }
 
+/// Our parameters, spelled out so a change of the argon2 crate's defaults does not change
+/// them behind our back: 19 MiB, 2 passes, 1 lane (OWASP's argon2id minimum).
+const M_COST_KIB: u32 = 19 * 1024;
+const T_COST: u32 = 2;
+const P_COST: u32 = 1;
+
 impl Default for PinHasher {
     fn default() -> Self {
         Self {
-            params: Params::default(),
+            // These constants are within argon2's limits, so `new` cannot fail; the fallback
+            // only keeps this free of a panic path.
+            params: Params::new(M_COST_KIB, T_COST, P_COST, None).unwrap_or_default(),
             pepper: None,
         }
     }
