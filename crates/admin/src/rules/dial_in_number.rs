@@ -83,6 +83,7 @@ impl DialInNumber {
             ),
             None => None,
         };
+        screen(trimmed, input)?;
         if region.is_none() && !trimmed.starts_with('+') {
             return Err(DialInNumberError::NeedsCountryCode(input.to_owned()));
         }
@@ -147,6 +148,29 @@ impl DialInNumber {
     pub fn detected_kind(&self) -> Option<NumberKind> {
         self.detected
     }
+}
+
+/// Longest entry we hand to libphonenumber: 15 digits with generous punctuation.
+const MAX_INPUT: usize = 40;
+
+/// Lets through only what a written phone number has: digits, one leading `+`, spaces and
+/// the visual separators `- . ( ) /`. libphonenumber's parser has panicked on odd input
+/// before (`#`, `:` and friends), and an admin's form must never crash the service, so it
+/// only ever sees this alphabet.
+fn screen(trimmed: &str, input: &str) -> Result<(), DialInNumberError> {
+    if trimmed.len() > MAX_INPUT {
+        return Err(DialInNumberError::TooLong(input.to_owned()));
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    if lower.contains("ext") || lower.contains('x') {
+        return Err(DialInNumberError::HasExtension(input.to_owned()));
+    }
+    let body = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '/');
+    if !body.chars().all(allowed) || !body.chars().any(|c| c.is_ascii_digit()) {
+        return Err(DialInNumberError::NotANumber(input.to_owned()));
+    }
+    Ok(())
 }
 
 /// libphonenumber's international format uses the country's own separators (`+1 800-555-0199`);
@@ -360,6 +384,33 @@ mod tests {
             check("+1 000 555 0123", None, None),
             Err(DialInNumberError::NotInNumberingPlan(_))
         ));
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        use rand::{Rng, SeedableRng};
+        let alphabet: Vec<char> = "0123456789+ -.()/#*:;xX,extéé١٢+00".chars().collect();
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(7);
+        for _ in 0..20_000 {
+            let len = rng.gen_range(0..24);
+            let s: String = (0..len)
+                .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+                .collect();
+            let region = ["US", "GB", "CH", "DE"][rng.gen_range(0..4)];
+            let _ = check(&s, Some(region), None);
+            let _ = check(&s, None, Some(NumberKind::Toll));
+        }
+        for s in [
+            "  2 22#:",
+            "003-836-4618x3001",
+            "+",
+            "+()",
+            "(((",
+            "+1 (",
+            "1/2",
+        ] {
+            let _ = check(s, Some("CH"), None);
+        }
     }
 
     #[test]

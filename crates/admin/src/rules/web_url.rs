@@ -193,4 +193,22 @@ mod tests {
         let long = format!("https://example.com/{}", "a".repeat(WebUrl::MAX_LEN));
         assert_eq!(WebUrl::parse(&long), Err(WebUrlError::TooLong));
     }
+
+    #[test]
+    fn odd_input_never_panics() {
+        use rand::{Rng, SeedableRng};
+        let alphabet: Vec<char> = "htps:/[]@:.-_?#%aZ09é日 ".chars().collect();
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(11);
+        for _ in 0..20_000 {
+            let len = rng.gen_range(0..30);
+            let body: String = (0..len)
+                .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+                .collect();
+            let _ = WebUrl::parse(&body);
+            if let Ok(u) = WebUrl::parse(&format!("https://{body}")) {
+                // Whatever passes has no character that could leave an HTML attribute.
+                assert!(!u.as_str().contains(['"', '<', '>', ' ', '\'']), "{u}");
+            }
+        }
+    }
 }
