@@ -1,0 +1,10 @@
+//! The admin domain of dialbridge.
+//!
+//! [`rules`] holds the pure domain rules: conference IDs, organizer PINs and their lockout,
+//! dial-in number validation, prompt languages, licences, conferencing providers, the
+//! notifications an organizer gets, and the content of meeting invitations. Nothing in
+//! `rules` does IO or reads a clock or a global random source: randomness comes in as an
+//! `&mut impl RngCore + CryptoRng`, time as `now: i64` (Unix seconds). The database lives in
+//! `dialbridge-store`; domain services join the two.
+
+pub mod rules;
