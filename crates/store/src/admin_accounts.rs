@@ -82,8 +82,10 @@ impl TryFrom<AccountRow> for AdminLogin {
 
 pub(crate) async fn get(c: &mut Conn<'_>, id: AdminAccountId) -> Result<AdminAccount> {
     let sql = format!("SELECT {COLUMNS} FROM admin_accounts WHERE id = $1");
-    let row: Option<AccountRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await)?;
+    let row: Option<AccountRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
     let login: AdminLogin = row
         .ok_or(StoreError::NotFound {
             what: "admin account",
@@ -109,7 +111,8 @@ pub(crate) async fn list(
 ) -> Result<Paged<AdminAccount>> {
     let org = organization_id.map(|id| id.0);
     let filter = "WHERE ($1 IS NULL OR organization_id = $1)";
-    let sql = format!("SELECT {COLUMNS} FROM admin_accounts {filter} ORDER BY id LIMIT $2 OFFSET $3");
+    let sql =
+        format!("SELECT {COLUMNS} FROM admin_accounts {filter} ORDER BY id LIMIT $2 OFFSET $3");
     let count = format!("SELECT COUNT(*) FROM admin_accounts {filter}");
     let rows: Vec<AccountRow> = on!(c, |c| sqlx::query_as(&sql)
         .bind(org)

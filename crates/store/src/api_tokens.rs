@@ -44,8 +44,10 @@ const COLUMNS: &str = "id, account_id, name, created_at, last_used_at";
 
 async fn get(c: &mut Conn<'_>, id: ApiTokenId) -> Result<ApiToken> {
     let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1");
-    let row: Option<TokenRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await)?;
+    let row: Option<TokenRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
     Ok(row
         .ok_or(StoreError::NotFound { what: "API token" })?
         .into())
@@ -70,8 +72,10 @@ pub(crate) async fn by_hash(
 
 pub(crate) async fn list(c: &mut Conn<'_>, account_id: AdminAccountId) -> Result<Vec<ApiToken>> {
     let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE account_id = $1 ORDER BY id");
-    let rows: Vec<TokenRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(account_id.0).fetch_all(c).await)?;
+    let rows: Vec<TokenRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(account_id.0)
+        .fetch_all(c)
+        .await)?;
     Ok(rows.into_iter().map(ApiToken::from).collect())
 }
 

@@ -64,8 +64,10 @@ pub(crate) async fn resolve(c: &mut Conn<'_>, code: &str) -> Result<Option<Confe
         LEFT JOIN scheduled_meetings m ON m.id = ci.meeting_id \
         JOIN organizers o ON o.id = COALESCE(ci.organizer_id, m.organizer_id) \
         WHERE ci.code = $1";
-    let row: Option<(i64, i64, Option<i64>)> =
-        on!(c, |c| sqlx::query_as(sql).bind(code).fetch_optional(c).await)?;
+    let row: Option<(i64, i64, Option<i64>)> = on!(c, |c| sqlx::query_as(sql)
+        .bind(code)
+        .fetch_optional(c)
+        .await)?;
     Ok(row.map(|(org, organizer, meeting)| ConferenceTarget {
         organization_id: OrganizationId(org),
         organizer_id: OrganizerId(organizer),
@@ -127,8 +129,7 @@ async fn organization_of(c: &mut Conn<'_>, owner: ConferenceOwner) -> Result<Org
         .bind(id)
         .fetch_optional(c)
         .await)?;
-    org.map(OrganizationId)
-        .ok_or(StoreError::NotFound { what })
+    org.map(OrganizationId).ok_or(StoreError::NotFound { what })
 }
 
 impl StoreTx {

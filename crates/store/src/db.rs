@@ -253,8 +253,8 @@ impl StoreTx {
 
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match &mut self.inner {
-            Tx::Sqlite(tx) => Conn::Sqlite(&mut **tx),
-            Tx::Postgres(tx) => Conn::Postgres(&mut **tx),
+            Tx::Sqlite(tx) => Conn::Sqlite(tx),
+            Tx::Postgres(tx) => Conn::Postgres(tx),
         }
     }
 
@@ -276,8 +276,8 @@ pub(crate) enum PooledConn {
 impl PooledConn {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
-            PooledConn::Sqlite(c) => Conn::Sqlite(&mut **c),
-            PooledConn::Postgres(c) => Conn::Postgres(&mut **c),
+            PooledConn::Sqlite(c) => Conn::Sqlite(c),
+            PooledConn::Postgres(c) => Conn::Postgres(c),
         }
     }
 }

@@ -105,8 +105,10 @@ impl TryFrom<NumberRow> for DialInNumber {
 
 pub(crate) async fn get(c: &mut Conn<'_>, id: DialInNumberId) -> Result<DialInNumber> {
     let sql = format!("SELECT {COLUMNS} FROM dial_in_numbers WHERE id = $1");
-    let row: Option<NumberRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await)?;
+    let row: Option<NumberRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
     row.ok_or(StoreError::NotFound {
         what: "dial-in number",
     })?
@@ -116,8 +118,10 @@ pub(crate) async fn get(c: &mut Conn<'_>, id: DialInNumberId) -> Result<DialInNu
 /// The number a call arrived on (the call path asks this for every INVITE).
 pub(crate) async fn by_e164(c: &mut Conn<'_>, e164: &str) -> Result<Option<DialInNumber>> {
     let sql = format!("SELECT {COLUMNS} FROM dial_in_numbers WHERE e164 = $1");
-    let row: Option<NumberRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(e164).fetch_optional(c).await)?;
+    let row: Option<NumberRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(e164)
+        .fetch_optional(c)
+        .await)?;
     row.map(DialInNumber::try_from).transpose()
 }
 

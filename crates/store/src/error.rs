@@ -46,14 +46,26 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// Unique constraints and the stable `what` each maps to: (PostgreSQL constraint name,
 /// SQLite's "table.column" list as it appears in its message, what).
 const CONFLICTS: &[(&str, &str, &str)] = &[
-    ("organizations_name_key", "organizations.name", "organization_name"),
+    (
+        "organizations_name_key",
+        "organizations.name",
+        "organization_name",
+    ),
     (
         "organizers_organization_id_email_key",
         "organizers.organization_id, organizers.email",
         "organizer_email",
     ),
-    ("dial_in_numbers_e164_key", "dial_in_numbers.e164", "dial_in_number"),
-    ("conference_ids_code_key", "conference_ids.code", "conference_id"),
+    (
+        "dial_in_numbers_e164_key",
+        "dial_in_numbers.e164",
+        "dial_in_number",
+    ),
+    (
+        "conference_ids_code_key",
+        "conference_ids.code",
+        "conference_id",
+    ),
     (
         "conference_ids_organizer_id_key",
         "conference_ids.organizer_id",
@@ -65,9 +77,21 @@ const CONFLICTS: &[(&str, &str, &str)] = &[
         "meeting_conference_id",
     ),
     ("licences_pkey", "licences.organizer_id", "licence"),
-    ("licence_pools_pkey", "licence_pools.organization_id", "licence_pool"),
-    ("admin_accounts_email_key", "admin_accounts.email", "admin_email"),
-    ("api_tokens_token_hash_key", "api_tokens.token_hash", "api_token"),
+    (
+        "licence_pools_pkey",
+        "licence_pools.organization_id",
+        "licence_pool",
+    ),
+    (
+        "admin_accounts_email_key",
+        "admin_accounts.email",
+        "admin_email",
+    ),
+    (
+        "api_tokens_token_hash_key",
+        "api_tokens.token_hash",
+        "api_token",
+    ),
 ];
 
 impl From<sqlx::Error> for StoreError {
@@ -83,6 +107,11 @@ impl From<sqlx::Error> for StoreError {
                 what: "reference".to_owned(),
             },
             ErrorKind::CheckViolation => StoreError::Invalid(db.message().to_owned()),
+            // SQLite reports an `ON DELETE RESTRICT` refusal with the trigger-constraint code,
+            // not the foreign-key one; only its message says what it is.
+            _ if db.message() == "FOREIGN KEY constraint failed" => StoreError::Conflict {
+                what: "reference".to_owned(),
+            },
             _ => StoreError::Database(err),
         }
     }

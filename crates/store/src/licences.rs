@@ -30,7 +30,10 @@ impl LicencePool {
 async fn seats_assigned(c: &mut Conn<'_>, org: OrganizationId) -> Result<i64> {
     let sql = "SELECT COUNT(*) FROM licences l JOIN organizers o ON o.id = l.organizer_id \
         WHERE o.organization_id = $1";
-    Ok(on!(c, |c| sqlx::query_scalar(sql).bind(org.0).fetch_one(c).await)?)
+    Ok(on!(c, |c| sqlx::query_scalar(sql)
+        .bind(org.0)
+        .fetch_one(c)
+        .await)?)
 }
 
 /// The pool (zero seats bought if the organization never bought any).

@@ -101,8 +101,10 @@ fn rows_to_mails(rows: Vec<MailRow>) -> Result<Vec<Mail>> {
 
 pub(crate) async fn get(c: &mut Conn<'_>, id: MailId) -> Result<Mail> {
     let sql = format!("SELECT {COLUMNS} FROM mail_outbox WHERE id = $1");
-    let row: Option<MailRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await)?;
+    let row: Option<MailRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
     row.ok_or(StoreError::NotFound { what: "mail" })?.try_into()
 }
 
@@ -110,8 +112,9 @@ pub(crate) async fn list(c: &mut Conn<'_>, filter: &MailFilter, page: Page) -> R
     let org = filter.organization_id.map(|id| id.0);
     let status = filter.status.map(MailStatus::as_str);
     let where_sql = "WHERE ($1 IS NULL OR organization_id = $1) AND ($2 IS NULL OR status = $2)";
-    let sql =
-        format!("SELECT {COLUMNS} FROM mail_outbox {where_sql} ORDER BY id DESC LIMIT $3 OFFSET $4");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM mail_outbox {where_sql} ORDER BY id DESC LIMIT $3 OFFSET $4"
+    );
     let count = format!("SELECT COUNT(*) FROM mail_outbox {where_sql}");
     let rows: Vec<MailRow> = on!(c, |c| sqlx::query_as(&sql)
         .bind(org)

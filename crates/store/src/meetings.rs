@@ -78,8 +78,10 @@ impl From<MeetingRow> for Meeting {
 
 pub(crate) async fn get(c: &mut Conn<'_>, id: MeetingId) -> Result<Meeting> {
     let sql = format!("{SELECT} WHERE m.id = $1");
-    let row: Option<MeetingRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await)?;
+    let row: Option<MeetingRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
     Ok(row.ok_or(StoreError::NotFound { what: "meeting" })?.into())
 }
 
@@ -89,7 +91,8 @@ pub(crate) async fn list(
     organizer_id: OrganizerId,
     page: Page,
 ) -> Result<Paged<Meeting>> {
-    let sql = format!("{SELECT} WHERE m.organizer_id = $1 ORDER BY m.starts_at, m.id LIMIT $2 OFFSET $3");
+    let sql =
+        format!("{SELECT} WHERE m.organizer_id = $1 ORDER BY m.starts_at, m.id LIMIT $2 OFFSET $3");
     let rows: Vec<MeetingRow> = on!(c, |c| sqlx::query_as(&sql)
         .bind(organizer_id.0)
         .bind(page.sql_limit())

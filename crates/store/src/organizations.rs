@@ -159,8 +159,10 @@ impl TryFrom<OrganizationRow> for Organization {
 
 pub(crate) async fn get(c: &mut Conn<'_>, id: OrganizationId) -> Result<Organization> {
     let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
-    let row: Option<OrganizationRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await)?;
+    let row: Option<OrganizationRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
     row.ok_or(StoreError::NotFound {
         what: "organization",
     })?
@@ -169,8 +171,10 @@ pub(crate) async fn get(c: &mut Conn<'_>, id: OrganizationId) -> Result<Organiza
 
 pub(crate) async fn by_name(c: &mut Conn<'_>, name: &str) -> Result<Option<Organization>> {
     let sql = format!("SELECT {COLUMNS} FROM organizations WHERE name = $1");
-    let row: Option<OrganizationRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(name.trim()).fetch_optional(c).await)?;
+    let row: Option<OrganizationRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(name.trim())
+        .fetch_optional(c)
+        .await)?;
     row.map(Organization::try_from).transpose()
 }
 
@@ -182,7 +186,8 @@ pub(crate) async fn list(
 ) -> Result<Paged<Organization>> {
     let pattern = like_pattern(search);
     let filter = "WHERE ($1 IS NULL OR LOWER(name) LIKE $1 ESCAPE '\\')";
-    let sql = format!("SELECT {COLUMNS} FROM organizations {filter} ORDER BY id LIMIT $2 OFFSET $3");
+    let sql =
+        format!("SELECT {COLUMNS} FROM organizations {filter} ORDER BY id LIMIT $2 OFFSET $3");
     let count = format!("SELECT COUNT(*) FROM organizations {filter}");
     let rows: Vec<OrganizationRow> = on!(c, |c| sqlx::query_as(&sql)
         .bind(&pattern)

@@ -217,9 +217,7 @@ impl TryFrom<OrganizerRow> for Organizer {
                 dial_in_enabled: r.dial_in_enabled,
                 default_toll_number: r.default_toll_number_id.map(DialInNumberId),
                 default_toll_free_number: r.default_toll_free_number_id.map(DialInNumberId),
-                default_international_number: r
-                    .default_international_number_id
-                    .map(DialInNumberId),
+                default_international_number: r.default_international_number_id.map(DialInNumberId),
                 toll_free_allowed: r.toll_free_allowed,
                 anonymous_start: r.anonymous_start,
                 dial_out_policy: DialOutPolicy::parse(&r.dial_out_policy)?,
@@ -238,8 +236,10 @@ impl TryFrom<OrganizerRow> for Organizer {
 
 pub(crate) async fn get(c: &mut Conn<'_>, id: OrganizerId) -> Result<Organizer> {
     let sql = format!("{SELECT} WHERE o.id = $1");
-    let row: Option<OrganizerRow> =
-        on!(c, |c| sqlx::query_as(&sql).bind(id.0).fetch_optional(c).await)?;
+    let row: Option<OrganizerRow> = on!(c, |c| sqlx::query_as(&sql)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
     row.ok_or(StoreError::NotFound { what: "organizer" })?
         .try_into()
 }
@@ -260,8 +260,10 @@ pub(crate) async fn by_email(
 
 pub(crate) async fn pin(c: &mut Conn<'_>, id: OrganizerId) -> Result<PinState> {
     let sql = "SELECT pin_hash, pin_failures, pin_locked_until FROM organizers WHERE id = $1";
-    let row: Option<(Option<String>, i32, Option<i64>)> =
-        on!(c, |c| sqlx::query_as(sql).bind(id.0).fetch_optional(c).await)?;
+    let row: Option<(Option<String>, i32, Option<i64>)> = on!(c, |c| sqlx::query_as(sql)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await)?;
     let (pin_hash, failures, locked_until) =
         row.ok_or(StoreError::NotFound { what: "organizer" })?;
     Ok(PinState {
@@ -325,19 +327,29 @@ async fn check_profile(
     p: &OrganizerProfile,
 ) -> Result<Checked> {
     let defaults = [
-        ("default toll number", p.default_toll_number, Some(NumberKind::Toll)),
+        (
+            "default toll number",
+            p.default_toll_number,
+            Some(NumberKind::Toll),
+        ),
         (
             "default toll-free number",
             p.default_toll_free_number,
             Some(NumberKind::TollFree),
         ),
-        ("default international number", p.default_international_number, None),
+        (
+            "default international number",
+            p.default_international_number,
+            None,
+        ),
     ];
     for (what, id, kind) in defaults {
         let Some(id) = id else { continue };
         let number = match dial_in_numbers::get(c, id).await {
             Err(StoreError::NotFound { .. }) => {
-                return Err(StoreError::Invalid(format!("{what}: no dial-in number {id}")))
+                return Err(StoreError::Invalid(format!(
+                    "{what}: no dial-in number {id}"
+                )))
             }
             other => other?,
         };

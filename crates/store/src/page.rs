@@ -76,7 +76,10 @@ mod tests {
     #[test]
     fn like_pattern_escapes_wildcards() {
         assert_eq!(like_pattern(Some(" Ann ")), Some("%ann%".to_owned()));
-        assert_eq!(like_pattern(Some("50%_a\\")), Some("%50\\%\\_a\\\\%".to_owned()));
+        assert_eq!(
+            like_pattern(Some("50%_a\\")),
+            Some("%50\\%\\_a\\\\%".to_owned())
+        );
         assert_eq!(like_pattern(Some("  ")), None);
         assert_eq!(like_pattern(None), None);
     }

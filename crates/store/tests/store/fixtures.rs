@@ -34,7 +34,9 @@ macro_rules! write {
 }
 
 pub async fn org(store: &Store, name: &str) -> Organization {
-    crate::write!(store, |tx| tx.create_organization(&actor(), &org_fields(name))).unwrap()
+    crate::write!(store, |tx| tx
+        .create_organization(&actor(), &org_fields(name)))
+    .unwrap()
 }
 
 pub fn new_organizer(org: OrganizationId, name: &str, email: &str) -> NewOrganizer {
@@ -48,14 +50,16 @@ pub fn new_organizer(org: OrganizationId, name: &str, email: &str) -> NewOrganiz
 
 pub async fn organizer(store: &Store, org: OrganizationId, name: &str) -> Organizer {
     let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-    crate::write!(store, |tx| tx.create_organizer(
-        &actor(),
-        &new_organizer(org, name, &email)
-    ))
+    crate::write!(store, |tx| tx
+        .create_organizer(&actor(), &new_organizer(org, name, &email)))
     .unwrap()
 }
 
-pub fn number_fields(e164: &str, kind: NumberKind, org: Option<OrganizationId>) -> DialInNumberFields {
+pub fn number_fields(
+    e164: &str,
+    kind: NumberKind,
+    org: Option<OrganizationId>,
+) -> DialInNumberFields {
     DialInNumberFields {
         e164: e164.to_owned(),
         kind,
@@ -68,11 +72,14 @@ pub fn number_fields(e164: &str, kind: NumberKind, org: Option<OrganizationId>) 
     }
 }
 
-pub async fn number(store: &Store, e164: &str, kind: NumberKind, org: Option<OrganizationId>) -> DialInNumber {
-    crate::write!(store, |tx| tx.create_dial_in_number(
-        &actor(),
-        &number_fields(e164, kind, org)
-    ))
+pub async fn number(
+    store: &Store,
+    e164: &str,
+    kind: NumberKind,
+    org: Option<OrganizationId>,
+) -> DialInNumber {
+    crate::write!(store, |tx| tx
+        .create_dial_in_number(&actor(), &number_fields(e164, kind, org)))
     .unwrap()
 }
 

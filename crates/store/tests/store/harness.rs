@@ -114,7 +114,9 @@ impl PgServer {
             .keep();
         let as_postgres = running_as_root();
         if as_postgres {
-            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir))?;
+            run(Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&dir))?;
         }
         let wrap = |program: &str| -> Command {
             let binary = bindir.join(program);
@@ -132,10 +134,15 @@ impl PgServer {
                 Command::new(binary)
             }
         };
-        run(wrap("initdb")
-            .arg("-D")
-            .arg(dir.join("data"))
-            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]))?;
+        run(wrap("initdb").arg("-D").arg(dir.join("data")).args([
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]))?;
 
         let postgres = wrap("postgres");
         let mut watchdog = Command::new("sh");
@@ -175,7 +182,8 @@ impl PgServer {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                let log = std::fs::read_to_string(self.dir.join("postgres.log")).unwrap_or_default();
+                let log =
+                    std::fs::read_to_string(self.dir.join("postgres.log")).unwrap_or_default();
                 return Err(format!("PostgreSQL did not start within 30 s:\n{log}"));
             }
             std::thread::sleep(Duration::from_millis(100));

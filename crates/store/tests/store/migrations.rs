@@ -35,7 +35,11 @@ async fn open_in_dir_creates_the_embedded_database_in_wal_mode() {
     store.close().await;
     // Reopening finds the data and applies nothing new.
     let store = Store::open_in_dir(&data).await.unwrap();
-    assert!(store.organization_by_name("Fabrikam").await.unwrap().is_some());
+    assert!(store
+        .organization_by_name("Fabrikam")
+        .await
+        .unwrap()
+        .is_some());
     let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
         "sqlite://{}",
         data.join(SQLITE_FILE_NAME).display()

@@ -35,7 +35,12 @@ async fn create_get_update_delete(db: TestDb) {
         legal_url: Some("https://contoso.example/legal".into()),
         footer: Some("Contoso confidential".into()),
     };
-    let updated = write!(store, |tx| tx.update_organization(&actor(), created.id, &fields)).unwrap();
+    let updated = write!(store, |tx| tx.update_organization(
+        &actor(),
+        created.id,
+        &fields
+    ))
+    .unwrap();
     assert_eq!(updated.name, "Contoso Ltd");
     assert_eq!(updated.settings, fields.settings);
     assert_eq!(store.organization(created.id).await.unwrap(), updated);
@@ -43,19 +48,30 @@ async fn create_get_update_delete(db: TestDb) {
     write!(store, |tx| tx.delete_organization(&actor(), created.id)).unwrap();
     assert!(matches!(
         store.organization(created.id).await,
-        Err(StoreError::NotFound { what: "organization" })
+        Err(StoreError::NotFound {
+            what: "organization"
+        })
     ));
     assert_eq!(
         audit_actions(&store, Some(created.id)).await,
-        ["organization.create", "organization.update", "organization.delete"]
+        [
+            "organization.create",
+            "organization.update",
+            "organization.delete"
+        ]
     );
 }
 
 async fn names_are_unique_and_fields_checked(db: TestDb) {
     let store = &db.store;
     org(store, "Contoso").await;
-    let err = write!(store, |tx| tx.create_organization(&actor(), &org_fields("Contoso"))).unwrap_err();
-    assert!(matches!(&err, StoreError::Conflict { what } if what == "organization_name"), "{err}");
+    let err = write!(store, |tx| tx
+        .create_organization(&actor(), &org_fields("Contoso")))
+    .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Conflict { what } if what == "organization_name"),
+        "{err}"
+    );
 
     let mut bad = org_fields("Fabrikam");
     bad.country = "USA".into();
@@ -74,19 +90,31 @@ async fn list_pages_and_searches(db: TestDb) {
     for name in ["Alpha", "Beta", "Gamma", "Delta", "alphabet soup"] {
         org(store, name).await;
     }
-    let page = store.list_organizations(None, Page::new(2, 0)).await.unwrap();
+    let page = store
+        .list_organizations(None, Page::new(2, 0))
+        .await
+        .unwrap();
     assert_eq!(page.total, 5);
     let names: Vec<_> = page.items.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, ["Alpha", "Beta"]);
-    let page = store.list_organizations(None, Page::new(2, 4)).await.unwrap();
+    let page = store
+        .list_organizations(None, Page::new(2, 4))
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 1);
 
-    let found = store.list_organizations(Some("ALPHA"), Page::default()).await.unwrap();
+    let found = store
+        .list_organizations(Some("ALPHA"), Page::default())
+        .await
+        .unwrap();
     let names: Vec<_> = found.items.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, ["Alpha", "alphabet soup"]);
     assert_eq!(found.total, 2);
     // LIKE wildcards in the search text match themselves.
-    let none = store.list_organizations(Some("%"), Page::default()).await.unwrap();
+    let none = store
+        .list_organizations(Some("%"), Page::default())
+        .await
+        .unwrap();
     assert_eq!(none.total, 0);
 }
 
