@@ -5,7 +5,10 @@ use sqlx::error::ErrorKind;
 /// What a repository call can fail with.
 ///
 /// Unique violations from either backend become [`StoreError::Conflict`] with the same `what`
-/// (see [`CONFLICTS`]), so callers never look at SQLSTATEs or SQLite result codes.
+/// (`organization_name`, `organizer_email`, `dial_in_number`, `conference_id`,
+/// `organizer_conference_id`, `meeting_conference_id`, `licence`, `admin_email`, `api_token`;
+/// `reference` for a row still referenced or a reference to a missing row; `seats_in_use`),
+/// so callers never look at SQLSTATEs or SQLite result codes.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {

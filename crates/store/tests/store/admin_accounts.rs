@@ -1,6 +1,6 @@
 use crate::fixtures::{actor, audit_actions, org};
 use crate::harness::{backend_tests, TestDb};
-use crate::write;
+use crate::in_tx;
 use dialbridge_store::*;
 
 fn account(email: &str, role: Role, org: Option<OrganizationId>) -> NewAdminAccount {
@@ -15,13 +15,13 @@ fn account(email: &str, role: Role, org: Option<OrganizationId>) -> NewAdminAcco
 async fn accounts_crud_roles_and_login(db: TestDb) {
     let store = &db.store;
     let a = org(store, "A").await;
-    let root = write!(store, |tx| tx.create_admin_account(
+    let root = in_tx!(store, |tx| tx.create_admin_account(
         &actor(),
         &account("Root@Example.com", Role::PlatformAdmin, None)
     ))
     .unwrap();
     assert_eq!(root.email, "root@example.com");
-    let admin = write!(store, |tx| tx.create_admin_account(
+    let admin = in_tx!(store, |tx| tx.create_admin_account(
         &actor(),
         &account("it@a.example", Role::OrgAdmin, Some(a.id))
     ))
@@ -33,7 +33,7 @@ async fn accounts_crud_roles_and_login(db: TestDb) {
     assert_eq!(login.password_hash, "$argon2id$secret");
     assert_eq!(store.admin_login("nobody@a.example").await.unwrap(), None);
 
-    let err = write!(store, |tx| tx.create_admin_account(
+    let err = in_tx!(store, |tx| tx.create_admin_account(
         &actor(),
         &account("IT@a.example", Role::ReadOnly, None)
     ))
@@ -46,11 +46,11 @@ async fn accounts_crud_roles_and_login(db: TestDb) {
         account("x@a.example", Role::OrgAdmin, None),
         account("y@a.example", Role::PlatformAdmin, Some(a.id)),
     ] {
-        let err = write!(store, |tx| tx.create_admin_account(&actor(), &bad)).unwrap_err();
+        let err = in_tx!(store, |tx| tx.create_admin_account(&actor(), &bad)).unwrap_err();
         assert!(matches!(err, StoreError::Invalid(_)), "{err}");
     }
 
-    let demoted = write!(store, |tx| tx.set_admin_role(
+    let demoted = in_tx!(store, |tx| tx.set_admin_role(
         &actor(),
         admin.id,
         Role::ReadOnly,
@@ -58,7 +58,7 @@ async fn accounts_crud_roles_and_login(db: TestDb) {
     ))
     .unwrap();
     assert_eq!(demoted.role, Role::ReadOnly);
-    write!(store, |tx| tx.set_admin_password_hash(
+    in_tx!(store, |tx| tx.set_admin_password_hash(
         &actor(),
         admin.id,
         "$argon2id$new"
@@ -85,7 +85,7 @@ async fn accounts_crud_roles_and_login(db: TestDb) {
         .unwrap();
     assert_eq!((all.total, all.items[0].id), (2, admin.id));
 
-    write!(store, |tx| tx.delete_admin_account(&actor(), admin.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_admin_account(&actor(), admin.id)).unwrap();
     assert!(matches!(
         store.admin_account(admin.id).await,
         Err(StoreError::NotFound { .. })
@@ -112,12 +112,12 @@ async fn accounts_crud_roles_and_login(db: TestDb) {
 async fn api_tokens_authenticate_and_revoke(db: TestDb) {
     let store = db.store.with_clock(|| 9_000);
     let a = org(&store, "A").await;
-    let admin = write!(store, |tx| tx.create_admin_account(
+    let admin = in_tx!(store, |tx| tx.create_admin_account(
         &actor(),
         &account("it@a.example", Role::OrgAdmin, Some(a.id))
     ))
     .unwrap();
-    let token = write!(store, |tx| tx.create_api_token(
+    let token = in_tx!(store, |tx| tx.create_api_token(
         &actor(),
         admin.id,
         "ci",
@@ -128,7 +128,7 @@ async fn api_tokens_authenticate_and_revoke(db: TestDb) {
         (token.name.as_str(), token.created_at, token.last_used_at),
         ("ci", 9_000, None)
     );
-    let err = write!(store, |tx| tx.create_api_token(
+    let err = in_tx!(store, |tx| tx.create_api_token(
         &actor(),
         admin.id,
         "dup",
@@ -149,18 +149,18 @@ async fn api_tokens_authenticate_and_revoke(db: TestDb) {
         Some(9_000)
     );
 
-    write!(store, |tx| tx.delete_api_token(&actor(), token.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_api_token(&actor(), token.id)).unwrap();
     assert_eq!(store.api_token_by_hash("hash-1").await.unwrap(), None);
 
     // Deleting the account takes its tokens with it.
-    write!(store, |tx| tx.create_api_token(
+    in_tx!(store, |tx| tx.create_api_token(
         &actor(),
         admin.id,
         "cli",
         "hash-3"
     ))
     .unwrap();
-    write!(store, |tx| tx.delete_admin_account(&actor(), admin.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_admin_account(&actor(), admin.id)).unwrap();
     assert_eq!(store.api_token_by_hash("hash-3").await.unwrap(), None);
 }
 

@@ -1,6 +1,6 @@
 use crate::fixtures::{actor, audit_actions, new_organizer, org, organizer};
 use crate::harness::{backend_tests, TestDb};
-use crate::write;
+use crate::in_tx;
 use dialbridge_store::*;
 
 fn meeting(organizer_id: OrganizerId, code: &str) -> NewMeeting {
@@ -21,7 +21,7 @@ async fn ids_are_unique_across_organizers_and_meetings(db: TestDb) {
     let b = org(store, "B").await;
     let ann = organizer(store, a.id, "Ann").await;
     let bob = organizer(store, b.id, "Bob").await;
-    write!(store, |tx| tx.set_conference_id(
+    in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         ann.id.into(),
         "1111111"
@@ -29,7 +29,7 @@ async fn ids_are_unique_across_organizers_and_meetings(db: TestDb) {
     .unwrap();
 
     // Another organizer, even of another organization, cannot take it...
-    let err = write!(store, |tx| tx.set_conference_id(
+    let err = in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         bob.id.into(),
         "1111111"
@@ -40,7 +40,7 @@ async fn ids_are_unique_across_organizers_and_meetings(db: TestDb) {
         "{err}"
     );
     // ...nor can a meeting, and the meeting is then not created at all.
-    let err = write!(store, |tx| tx
+    let err = in_tx!(store, |tx| tx
         .create_meeting(&actor(), &meeting(bob.id, "1111111")))
     .unwrap_err();
     assert!(
@@ -57,10 +57,10 @@ async fn ids_are_unique_across_organizers_and_meetings(db: TestDb) {
     );
 
     // A meeting's dynamic ID blocks an organizer's static one the same way.
-    let m = write!(store, |tx| tx
+    let m = in_tx!(store, |tx| tx
         .create_meeting(&actor(), &meeting(bob.id, "2222222")))
     .unwrap();
-    let err = write!(store, |tx| tx.set_conference_id(
+    let err = in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         ann.id.into(),
         "2222222"
@@ -86,7 +86,7 @@ async fn ids_are_unique_across_organizers_and_meetings(db: TestDb) {
     );
     assert_eq!(store.resolve_conference_id("3333333").await.unwrap(), None);
 
-    let err = write!(store, |tx| tx.set_conference_id(
+    let err = in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         ann.id.into(),
         "12a4567"
@@ -100,13 +100,13 @@ async fn reset_replaces_the_id_atomically(db: TestDb) {
     let a = org(store, "A").await;
     let ann = organizer(store, a.id, "Ann").await;
     let bob = organizer(store, a.id, "Bob").await;
-    write!(store, |tx| tx.set_conference_id(
+    in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         ann.id.into(),
         "1111111"
     ))
     .unwrap();
-    write!(store, |tx| tx.set_conference_id(
+    in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         bob.id.into(),
         "2222222"
@@ -146,7 +146,7 @@ async fn reset_replaces_the_id_atomically(db: TestDb) {
     );
 
     // A reset to a taken ID changes nothing: Ann keeps hers.
-    let err = write!(store, |tx| tx.set_conference_id(
+    let err = in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         ann.id.into(),
         "2222222"
@@ -163,7 +163,7 @@ async fn reset_replaces_the_id_atomically(db: TestDb) {
     );
 
     // The freed ID can be given out again.
-    write!(store, |tx| tx.set_conference_id(
+    in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         bob.id.into(),
         "1111111"
@@ -179,8 +179,8 @@ async fn reset_replaces_the_id_atomically(db: TestDb) {
         bob.id
     );
 
-    assert!(write!(store, |tx| tx.remove_conference_id(&actor(), ann.id.into())).unwrap());
-    assert!(!write!(store, |tx| tx.remove_conference_id(&actor(), ann.id.into())).unwrap());
+    assert!(in_tx!(store, |tx| tx.remove_conference_id(&actor(), ann.id.into())).unwrap());
+    assert!(!in_tx!(store, |tx| tx.remove_conference_id(&actor(), ann.id.into())).unwrap());
     assert_eq!(store.resolve_conference_id("4444444").await.unwrap(), None);
 
     let log = store
@@ -203,7 +203,7 @@ async fn meetings_crud_with_their_ids(db: TestDb) {
     let store = &db.store;
     let a = org(store, "A").await;
     let ann = organizer(store, a.id, "Ann").await;
-    let m = write!(store, |tx| tx
+    let m = in_tx!(store, |tx| tx
         .create_meeting(&actor(), &meeting(ann.id, "7654321")))
     .unwrap();
     assert_eq!(m.conference_id.as_deref(), Some("7654321"));
@@ -215,16 +215,16 @@ async fn meetings_crud_with_their_ids(db: TestDb) {
         starts_at: 1_700_000_000,
         ends_at: 1_700_001_000,
     };
-    let moved = write!(store, |tx| tx.update_meeting(&actor(), m.id, &fields)).unwrap();
+    let moved = in_tx!(store, |tx| tx.update_meeting(&actor(), m.id, &fields)).unwrap();
     assert_eq!(moved.fields, fields);
-    let later = write!(store, |tx| tx
+    let later = in_tx!(store, |tx| tx
         .create_meeting(&actor(), &meeting(ann.id, "7654322")))
     .unwrap();
     let list = store.list_meetings(ann.id, Page::default()).await.unwrap();
     let ids: Vec<_> = list.items.iter().map(|m| m.id).collect();
     assert_eq!(ids, [m.id, later.id], "by start time");
 
-    write!(store, |tx| tx.set_conference_id(
+    in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         m.id.into(),
         "7654323"
@@ -237,14 +237,14 @@ async fn meetings_crud_with_their_ids(db: TestDb) {
         starts_at: 10,
         ends_at: 5,
     };
-    let err = write!(store, |tx| tx.update_meeting(&actor(), m.id, &bad)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.update_meeting(&actor(), m.id, &bad)).unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
-    let err = write!(store, |tx| tx
+    let err = in_tx!(store, |tx| tx
         .create_meeting(&actor(), &meeting(OrganizerId(999), "7654329")))
     .unwrap_err();
     assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
 
-    write!(store, |tx| tx.delete_meeting(&actor(), m.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_meeting(&actor(), m.id)).unwrap();
     assert_eq!(store.resolve_conference_id("7654323").await.unwrap(), None);
     let actions = audit_actions(store, Some(a.id)).await;
     assert_eq!(
@@ -263,7 +263,7 @@ async fn organizer_created_with_a_taken_id_is_not_created(db: TestDb) {
     let store = &db.store;
     let a = org(store, "A").await;
     let ann = organizer(store, a.id, "Ann").await;
-    write!(store, |tx| tx.set_conference_id(
+    in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         ann.id.into(),
         "1111111"
@@ -271,7 +271,7 @@ async fn organizer_created_with_a_taken_id_is_not_created(db: TestDb) {
     .unwrap();
     let mut new = new_organizer(a.id, "Bob", "bob@example.com");
     new.conference_id = Some("1111111".into());
-    let err = write!(store, |tx| tx.create_organizer(&actor(), &new)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.create_organizer(&actor(), &new)).unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
     assert_eq!(
         store

@@ -1,6 +1,6 @@
 use crate::fixtures::{actor, audit_actions, number, number_fields, org};
 use crate::harness::{backend_tests, TestDb};
-use crate::write;
+use crate::in_tx;
 use dialbridge_store::*;
 
 async fn create_get_update_delete(db: TestDb) {
@@ -32,7 +32,7 @@ async fn create_get_update_delete(db: TestDb) {
     ];
     fields.organization_id = None;
     fields.trunk = "carrier-b".into();
-    let updated = write!(store, |tx| tx.update_dial_in_number(
+    let updated = in_tx!(store, |tx| tx.update_dial_in_number(
         &actor(),
         n.id,
         &fields
@@ -40,7 +40,7 @@ async fn create_get_update_delete(db: TestDb) {
     .unwrap();
     assert_eq!(updated.fields, fields);
 
-    write!(store, |tx| tx.delete_dial_in_number(&actor(), n.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_dial_in_number(&actor(), n.id)).unwrap();
     assert!(matches!(
         store.dial_in_number(n.id).await,
         Err(StoreError::NotFound { .. })
@@ -56,7 +56,7 @@ async fn create_get_update_delete(db: TestDb) {
 async fn numbers_are_unique_and_checked(db: TestDb) {
     let store = &db.store;
     number(store, "+14255550100", NumberKind::Toll, None).await;
-    let err = write!(store, |tx| tx.create_dial_in_number(
+    let err = in_tx!(store, |tx| tx.create_dial_in_number(
         &actor(),
         &number_fields("+14255550100", NumberKind::TollFree, None)
     ))
@@ -66,7 +66,7 @@ async fn numbers_are_unique_and_checked(db: TestDb) {
         "{err}"
     );
 
-    let err = write!(store, |tx| tx.create_dial_in_number(
+    let err = in_tx!(store, |tx| tx.create_dial_in_number(
         &actor(),
         &number_fields("425 555 0100", NumberKind::Toll, None)
     ))
@@ -75,7 +75,7 @@ async fn numbers_are_unique_and_checked(db: TestDb) {
 
     let mut five = number_fields("+14255550101", NumberKind::Toll, None);
     five.secondary_languages = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
-    let err = write!(store, |tx| tx.create_dial_in_number(&actor(), &five)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.create_dial_in_number(&actor(), &five)).unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
 }
 
@@ -120,13 +120,13 @@ async fn dedicated_numbers_block_deleting_their_organization(db: TestDb) {
     let store = &db.store;
     let a = org(store, "A").await;
     let n = number(store, "+14255550002", NumberKind::Toll, Some(a.id)).await;
-    let err = write!(store, |tx| tx.delete_organization(&actor(), a.id)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.delete_organization(&actor(), a.id)).unwrap_err();
     assert!(
         matches!(&err, StoreError::Conflict { what } if what == "reference"),
         "{err}"
     );
-    write!(store, |tx| tx.delete_dial_in_number(&actor(), n.id)).unwrap();
-    write!(store, |tx| tx.delete_organization(&actor(), a.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_dial_in_number(&actor(), n.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_organization(&actor(), a.id)).unwrap();
 }
 
 backend_tests!(

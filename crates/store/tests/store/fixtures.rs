@@ -16,7 +16,7 @@ pub fn org_fields(name: &str) -> OrganizationFields {
 
 /// Runs one write in its own transaction and commits it.
 #[macro_export]
-macro_rules! write {
+macro_rules! in_tx {
     ($store:expr, |$tx:ident| $body:expr) => {{
         let mut $tx = $store.begin().await.unwrap();
         let out = $body.await;
@@ -34,7 +34,7 @@ macro_rules! write {
 }
 
 pub async fn org(store: &Store, name: &str) -> Organization {
-    crate::write!(store, |tx| tx
+    crate::in_tx!(store, |tx| tx
         .create_organization(&actor(), &org_fields(name)))
     .unwrap()
 }
@@ -50,7 +50,7 @@ pub fn new_organizer(org: OrganizationId, name: &str, email: &str) -> NewOrganiz
 
 pub async fn organizer(store: &Store, org: OrganizationId, name: &str) -> Organizer {
     let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-    crate::write!(store, |tx| tx
+    crate::in_tx!(store, |tx| tx
         .create_organizer(&actor(), &new_organizer(org, name, &email)))
     .unwrap()
 }
@@ -78,7 +78,7 @@ pub async fn number(
     kind: NumberKind,
     org: Option<OrganizationId>,
 ) -> DialInNumber {
-    crate::write!(store, |tx| tx
+    crate::in_tx!(store, |tx| tx
         .create_dial_in_number(&actor(), &number_fields(e164, kind, org)))
     .unwrap()
 }

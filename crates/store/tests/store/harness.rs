@@ -194,7 +194,15 @@ impl PgServer {
 fn find_bindir() -> Result<PathBuf, String> {
     let has_initdb = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
     if let Some(dir) = std::env::var_os("DIALBRIDGE_PG_BINDIR") {
-        return Ok(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        return if has_initdb(&dir) {
+            Ok(dir)
+        } else {
+            Err(format!(
+                "DIALBRIDGE_PG_BINDIR={} holds no initdb and postgres",
+                dir.display()
+            ))
+        };
     }
     if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
         let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());

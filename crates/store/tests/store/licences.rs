@@ -1,6 +1,6 @@
 use crate::fixtures::{actor, audit_actions, org, organizer};
 use crate::harness::{backend_tests, TestDb};
-use crate::write;
+use crate::in_tx;
 use dialbridge_store::*;
 
 async fn assign_and_remove_within_the_seats(db: TestDb) {
@@ -12,33 +12,33 @@ async fn assign_and_remove_within_the_seats(db: TestDb) {
     // No seats bought yet.
     let pool = store.licence_pool(a.id).await.unwrap();
     assert_eq!((pool.seats_bought, pool.seats_assigned), (0, 0));
-    let err = write!(store, |tx| tx.assign_licence(&actor(), ann.id)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.assign_licence(&actor(), ann.id)).unwrap_err();
     assert!(matches!(err, StoreError::SeatsExhausted), "{err}");
 
-    let pool = write!(store, |tx| tx.set_licence_seats(&actor(), a.id, 1)).unwrap();
+    let pool = in_tx!(store, |tx| tx.set_licence_seats(&actor(), a.id, 1)).unwrap();
     assert_eq!(pool.seats_free(), 1);
-    assert!(write!(store, |tx| tx.assign_licence(&actor(), ann.id)).unwrap());
+    assert!(in_tx!(store, |tx| tx.assign_licence(&actor(), ann.id)).unwrap());
     assert!(
-        !write!(store, |tx| tx.assign_licence(&actor(), ann.id)).unwrap(),
+        !in_tx!(store, |tx| tx.assign_licence(&actor(), ann.id)).unwrap(),
         "already held"
     );
     assert!(store.organizer(ann.id).await.unwrap().licensed);
-    let err = write!(store, |tx| tx.assign_licence(&actor(), bob.id)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.assign_licence(&actor(), bob.id)).unwrap_err();
     assert!(matches!(err, StoreError::SeatsExhausted), "{err}");
 
     // Cannot buy fewer seats than are assigned.
-    let err = write!(store, |tx| tx.set_licence_seats(&actor(), a.id, 0)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.set_licence_seats(&actor(), a.id, 0)).unwrap_err();
     assert!(
         matches!(&err, StoreError::Conflict { what } if what == "seats_in_use"),
         "{err}"
     );
 
-    assert!(write!(store, |tx| tx.remove_licence(&actor(), ann.id)).unwrap());
-    assert!(!write!(store, |tx| tx.remove_licence(&actor(), ann.id)).unwrap());
-    assert!(write!(store, |tx| tx.assign_licence(&actor(), bob.id)).unwrap());
+    assert!(in_tx!(store, |tx| tx.remove_licence(&actor(), ann.id)).unwrap());
+    assert!(!in_tx!(store, |tx| tx.remove_licence(&actor(), ann.id)).unwrap());
+    assert!(in_tx!(store, |tx| tx.assign_licence(&actor(), bob.id)).unwrap());
 
     // Deleting a licensed organizer frees the seat.
-    write!(store, |tx| tx.delete_organizer(&actor(), bob.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_organizer(&actor(), bob.id)).unwrap();
     assert_eq!(store.licence_pool(a.id).await.unwrap().seats_assigned, 0);
 
     let licensed = OrganizerFilter {
@@ -93,7 +93,7 @@ async fn seats_are_never_exceeded_under_concurrency(db: TestDb) {
     let mut seats = 0;
     for pair in organizers[..6].chunks(2) {
         seats += 1;
-        write!(store, |tx| tx.set_licence_seats(&actor(), a.id, seats)).unwrap();
+        in_tx!(store, |tx| tx.set_licence_seats(&actor(), a.id, seats)).unwrap();
         let (x, y) = tokio::join!(
             assign_slowly(store.clone(), pair[0]),
             assign_slowly(store.clone(), pair[1])
@@ -111,7 +111,7 @@ async fn seats_are_never_exceeded_under_concurrency(db: TestDb) {
     }
 
     // Many at once for two seats.
-    write!(store, |tx| tx.set_licence_seats(&actor(), a.id, seats + 2)).unwrap();
+    in_tx!(store, |tx| tx.set_licence_seats(&actor(), a.id, seats + 2)).unwrap();
     let tasks: Vec<_> = organizers
         .iter()
         .map(|&id| tokio::spawn(assign_slowly(store.clone(), id)))

@@ -1,6 +1,6 @@
 use crate::fixtures::{actor, audit_actions, org, org_fields};
 use crate::harness::{backend_tests, TestDb};
-use crate::write;
+use crate::in_tx;
 use dialbridge_store::*;
 use std::collections::BTreeMap;
 
@@ -35,7 +35,7 @@ async fn create_get_update_delete(db: TestDb) {
         legal_url: Some("https://contoso.example/legal".into()),
         footer: Some("Contoso confidential".into()),
     };
-    let updated = write!(store, |tx| tx.update_organization(
+    let updated = in_tx!(store, |tx| tx.update_organization(
         &actor(),
         created.id,
         &fields
@@ -45,7 +45,7 @@ async fn create_get_update_delete(db: TestDb) {
     assert_eq!(updated.settings, fields.settings);
     assert_eq!(store.organization(created.id).await.unwrap(), updated);
 
-    write!(store, |tx| tx.delete_organization(&actor(), created.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_organization(&actor(), created.id)).unwrap();
     assert!(matches!(
         store.organization(created.id).await,
         Err(StoreError::NotFound {
@@ -65,7 +65,7 @@ async fn create_get_update_delete(db: TestDb) {
 async fn names_are_unique_and_fields_checked(db: TestDb) {
     let store = &db.store;
     org(store, "Contoso").await;
-    let err = write!(store, |tx| tx
+    let err = in_tx!(store, |tx| tx
         .create_organization(&actor(), &org_fields("Contoso")))
     .unwrap_err();
     assert!(
@@ -75,13 +75,13 @@ async fn names_are_unique_and_fields_checked(db: TestDb) {
 
     let mut bad = org_fields("Fabrikam");
     bad.country = "USA".into();
-    let err = write!(store, |tx| tx.create_organization(&actor(), &bad)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.create_organization(&actor(), &bad)).unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
 
     // A CHECK constraint of the schema, reported the same way by both backends.
     let mut bad = org_fields("Fabrikam");
     bad.settings.pin_length = 3;
-    let err = write!(store, |tx| tx.create_organization(&actor(), &bad)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.create_organization(&actor(), &bad)).unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
 }
 

@@ -1,6 +1,6 @@
 use crate::fixtures::{actor, audit_actions, new_organizer, number, org, organizer};
 use crate::harness::{backend_tests, TestDb};
-use crate::write;
+use crate::in_tx;
 use dialbridge_store::*;
 
 fn acp() -> AcpSettings {
@@ -29,7 +29,7 @@ async fn create_get_update_delete(db: TestDb) {
 
     let mut new = new_organizer(contoso.id, " Ann Smith ", "Ann.Smith@Contoso.example");
     new.conference_id = Some("1234567".into());
-    let ann = write!(store, |tx| tx.create_organizer(&actor(), &new)).unwrap();
+    let ann = in_tx!(store, |tx| tx.create_organizer(&actor(), &new)).unwrap();
     assert_eq!(ann.profile.name, "Ann Smith");
     assert_eq!(ann.profile.email, "ann.smith@contoso.example");
     assert_eq!(ann.conference_id.as_deref(), Some("1234567"));
@@ -50,17 +50,17 @@ async fn create_get_update_delete(db: TestDb) {
     profile.toll_free_allowed = true;
     profile.anonymous_start = true;
     profile.dial_out_policy = DialOutPolicy::International;
-    let updated = write!(store, |tx| tx.update_organizer(&actor(), ann.id, &profile)).unwrap();
+    let updated = in_tx!(store, |tx| tx.update_organizer(&actor(), ann.id, &profile)).unwrap();
     assert_eq!(updated.profile, profile);
     assert_eq!(updated.conference_id, ann.conference_id);
 
     // Deleting a default number clears that default, nothing else.
-    write!(store, |tx| tx.delete_dial_in_number(&actor(), intl.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_dial_in_number(&actor(), intl.id)).unwrap();
     let after = store.organizer(ann.id).await.unwrap();
     assert_eq!(after.profile.default_international_number, None);
     assert_eq!(after.profile.default_toll_number, Some(toll.id));
 
-    write!(store, |tx| tx.delete_organizer(&actor(), ann.id)).unwrap();
+    in_tx!(store, |tx| tx.delete_organizer(&actor(), ann.id)).unwrap();
     assert!(matches!(
         store.organizer(ann.id).await,
         Err(StoreError::NotFound { .. })
@@ -83,15 +83,15 @@ async fn email_is_unique_within_an_organization(db: TestDb) {
     let a = org(store, "A").await;
     let b = org(store, "B").await;
     let new = new_organizer(a.id, "Ann", "ann@example.com");
-    write!(store, |tx| tx.create_organizer(&actor(), &new)).unwrap();
+    in_tx!(store, |tx| tx.create_organizer(&actor(), &new)).unwrap();
     let mut again = new_organizer(a.id, "Ann Again", "ANN@example.com");
-    let err = write!(store, |tx| tx.create_organizer(&actor(), &again)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.create_organizer(&actor(), &again)).unwrap_err();
     assert!(
         matches!(&err, StoreError::Conflict { what } if what == "organizer_email"),
         "{err}"
     );
     again.organization_id = b.id;
-    write!(store, |tx| tx.create_organizer(&actor(), &again)).unwrap();
+    in_tx!(store, |tx| tx.create_organizer(&actor(), &again)).unwrap();
 }
 
 async fn default_numbers_must_be_visible_and_of_the_right_kind(db: TestDb) {
@@ -104,21 +104,21 @@ async fn default_numbers_must_be_visible_and_of_the_right_kind(db: TestDb) {
 
     let mut profile = ann.profile.clone();
     profile.default_toll_number = Some(bs_number.id);
-    let err = write!(store, |tx| tx.update_organizer(&actor(), ann.id, &profile)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.update_organizer(&actor(), ann.id, &profile)).unwrap_err();
     assert!(
         matches!(err, StoreError::Invalid(ref m) if m.contains("another organization")),
         "{err}"
     );
 
     profile.default_toll_number = Some(free.id);
-    let err = write!(store, |tx| tx.update_organizer(&actor(), ann.id, &profile)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.update_organizer(&actor(), ann.id, &profile)).unwrap_err();
     assert!(
         matches!(err, StoreError::Invalid(ref m) if m.contains("toll_free")),
         "{err}"
     );
 
     profile.default_toll_number = Some(DialInNumberId(999_999));
-    let err = write!(store, |tx| tx.update_organizer(&actor(), ann.id, &profile)).unwrap_err();
+    let err = in_tx!(store, |tx| tx.update_organizer(&actor(), ann.id, &profile)).unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
 }
 
@@ -127,8 +127,8 @@ async fn switching_to_an_acp_drops_the_dialbridge_id_and_pin(db: TestDb) {
     let contoso = org(store, "Contoso").await;
     let mut new = new_organizer(contoso.id, "Ann", "ann@example.com");
     new.conference_id = Some("5550001".into());
-    let ann = write!(store, |tx| tx.create_organizer(&actor(), &new)).unwrap();
-    write!(store, |tx| tx.set_pin_hash(
+    let ann = in_tx!(store, |tx| tx.create_organizer(&actor(), &new)).unwrap();
+    in_tx!(store, |tx| tx.set_pin_hash(
         &actor(),
         ann.id,
         Some("$argon2id$fake")
@@ -136,7 +136,7 @@ async fn switching_to_an_acp_drops_the_dialbridge_id_and_pin(db: TestDb) {
     .unwrap();
     assert!(store.organizer(ann.id).await.unwrap().has_pin);
 
-    let after = write!(store, |tx| tx.set_provider(
+    let after = in_tx!(store, |tx| tx.set_provider(
         &actor(),
         ann.id,
         &Provider::Acp(acp())
@@ -149,14 +149,14 @@ async fn switching_to_an_acp_drops_the_dialbridge_id_and_pin(db: TestDb) {
     assert_eq!(store.resolve_conference_id("5550001").await.unwrap(), None);
 
     // An ACP organizer takes no dialbridge ID or PIN.
-    let err = write!(store, |tx| tx.set_conference_id(
+    let err = in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         ann.id.into(),
         "5550002"
     ))
     .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
-    let err = write!(store, |tx| tx.set_pin_hash(
+    let err = in_tx!(store, |tx| tx.set_pin_hash(
         &actor(),
         ann.id,
         Some("$argon2id$x")
@@ -164,7 +164,7 @@ async fn switching_to_an_acp_drops_the_dialbridge_id_and_pin(db: TestDb) {
     .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err}");
 
-    let back = write!(store, |tx| tx.set_provider(
+    let back = in_tx!(store, |tx| tx.set_provider(
         &actor(),
         ann.id,
         &Provider::Dialbridge
@@ -209,13 +209,13 @@ async fn list_filters_by_provider_and_search_and_pages(db: TestDb) {
         ids.push(organizer(store, a.id, name).await.id);
     }
     organizer(store, b.id, "Zed Smith").await;
-    write!(store, |tx| tx.set_provider(
+    in_tx!(store, |tx| tx.set_provider(
         &actor(),
         ids[1],
         &Provider::Acp(acp())
     ))
     .unwrap();
-    write!(store, |tx| tx.set_provider(
+    in_tx!(store, |tx| tx.set_provider(
         &actor(),
         ids[3],
         &Provider::Acp(acp())
@@ -319,14 +319,14 @@ async fn pin_failures_lock_and_success_unlocks(db: TestDb) {
         country: fields.country,
         settings: fields.settings,
     };
-    write!(store, |tx| tx.update_organization(
+    in_tx!(store, |tx| tx.update_organization(
         &actor(),
         contoso.id,
         &fields
     ))
     .unwrap();
     let ann = organizer(&store, contoso.id, "Ann").await;
-    write!(store, |tx| tx.set_pin_hash(
+    in_tx!(store, |tx| tx.set_pin_hash(
         &actor(),
         ann.id,
         Some("$argon2id$h")
@@ -344,7 +344,7 @@ async fn pin_failures_lock_and_success_unlocks(db: TestDb) {
         Some(1_600)
     );
 
-    write!(store, |tx| tx.unlock_pin(&actor(), ann.id)).unwrap();
+    in_tx!(store, |tx| tx.unlock_pin(&actor(), ann.id)).unwrap();
     let state = store.organizer_pin(ann.id).await.unwrap();
     assert_eq!((state.failures, state.locked_until), (0, None));
 

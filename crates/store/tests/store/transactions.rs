@@ -1,6 +1,6 @@
 use crate::fixtures::{actor, audit_actions, new_organizer, org, org_fields, organizer};
 use crate::harness::{backend_tests, TestDb};
-use crate::write;
+use crate::in_tx;
 use dialbridge_store::*;
 
 /// A transaction of several writes, the third failing half-way through its own rows (the
@@ -10,7 +10,7 @@ async fn a_failure_mid_way_writes_nothing(db: TestDb) {
     let store = &db.store;
     let a = org(store, "A").await;
     let ann = organizer(store, a.id, "Ann").await;
-    write!(store, |tx| tx.set_conference_id(
+    in_tx!(store, |tx| tx.set_conference_id(
         &actor(),
         ann.id.into(),
         "1111111"
@@ -108,7 +108,7 @@ async fn several_writes_commit_together_with_their_mail(db: TestDb) {
 async fn audit_rows_carry_who_what_when_and_are_append_only(db: TestDb) {
     let store = db.store.clone().with_clock(|| 42);
     let who = Actor::admin(AdminAccountId(7), "admin@example.com");
-    let created = write!(store, |tx| tx.create_organization(&who, &org_fields("A"))).unwrap();
+    let created = in_tx!(store, |tx| tx.create_organization(&who, &org_fields("A"))).unwrap();
     let log = store
         .list_audit(&AuditFilter::default(), Page::default())
         .await
