@@ -202,6 +202,9 @@ enum Tx {
 /// A write that fails may already have changed some rows (SQLite keeps earlier statements of
 /// a transaction), so after any failed write the transaction only rolls back: `commit`
 /// returns [`StoreError::RolledBack`].
+///
+/// Keep transactions short and never open a second one while holding one in the same task: on
+/// SQLite the second `begin` waits for the first's write lock (busy timeout) and then fails.
 pub struct StoreTx {
     inner: Tx,
     now: i64,
