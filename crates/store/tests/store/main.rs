@@ -1,0 +1,18 @@
+//! The store's test suite. Every test runs twice: against a SQLite file and against a real
+//! PostgreSQL server started by this binary (see `harness.rs`).
+
+#![allow(clippy::unwrap_used)]
+
+mod harness;
+
+mod fixtures;
+
+mod admin_accounts;
+mod conference_ids;
+mod dial_in_numbers;
+mod licences;
+mod mail_outbox;
+mod migrations;
+mod organizations;
+mod organizers;
+mod transactions;
