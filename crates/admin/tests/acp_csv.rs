@@ -250,6 +250,15 @@ async fn round_trip_export_fill_in_import() {
     );
     assert!(plan.changes()[0].loses_dialbridge_id_and_pin);
     assert!(plan.changes()[0].changed_fields.contains(&"provider"));
+    // What a UI wizard shows before the admin confirms.
+    let json = serde_json::to_value(&plan).unwrap();
+    assert_eq!(json["changes"][0]["email"], "ann@contoso.example");
+    assert_eq!(json["changes"][0]["before"]["provider"], "dialbridge");
+    assert_eq!(json["changes"][0]["after"]["toll_number"], "+14155550123");
+    assert_eq!(
+        json["changes"][2]["changed_fields"][0],
+        "acp_participant_passcode"
+    );
     // The dry run wrote nothing.
     assert_eq!(w.store.organizer(w.ann.id).await.unwrap(), w.ann);
 
@@ -539,4 +548,24 @@ async fn a_stale_plan_writes_nothing() {
     );
     // Ann's change, written first in the transaction, was rolled back with it.
     assert_eq!(everyone(&w.store).await, before);
+}
+
+#[tokio::test]
+async fn organizer_id_and_email_must_agree() {
+    let w = world().await;
+    let row = good_acp("bob@contoso.example").replacen(",,", &format!("{},,", w.ann.id), 1);
+    let file = format!("{HEADER}\n{row}\n");
+    let got = lines_and_messages(&rejected(
+        plan_import(&w.store, w.org, file.as_bytes()).await,
+    ));
+    assert_eq!(
+        got,
+        vec![(
+            Some(2),
+            format!(
+                "organizer_id {} is ann@contoso.example, not bob@contoso.example; fix one of the two",
+                w.ann.id
+            )
+        )]
+    );
 }
