@@ -6,5 +6,9 @@
 //! `rules` does IO or reads a clock or a global random source: randomness comes in as an
 //! `&mut impl RngCore + CryptoRng`, time as `now: i64` (Unix seconds). The database lives in
 //! `dialbridge-store`; domain services join the two.
+//!
+//! [`acp_csv`] exports organizers for a third-party audio conferencing provider and imports
+//! the file it sends back (checked in full first, then written in one transaction).
 
+pub mod acp_csv;
 pub mod rules;
