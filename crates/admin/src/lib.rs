@@ -8,3 +8,4 @@
 //! `dialbridge-store`; domain services join the two.
 
 pub mod rules;
+pub mod services;
