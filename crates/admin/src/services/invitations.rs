@@ -21,6 +21,18 @@ pub struct OrganizerInvitation {
     pub icalendar: Option<String>,
 }
 
+/// A reservationless meeting an organizer schedules in their own calendar (it uses their
+/// static conference ID, so dialbridge keeps no row for it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct CalendarEvent {
+    /// Stable across updates of the same event; the calendar client's own UID if it has one.
+    pub uid: String,
+    pub subject: String,
+    /// Unix seconds, UTC.
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
 /// An organizer's default numbers, as stored.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DefaultRows {
@@ -146,6 +158,32 @@ impl AdminService {
             html: rendered.html,
             icalendar: None,
         })
+    }
+
+    /// The organizer's invitation with an iCalendar file for `event`.
+    pub async fn organizer_calendar_invitation(
+        &self,
+        caller: &Caller,
+        id: OrganizerId,
+        event: &CalendarEvent,
+    ) -> ServiceResult<OrganizerInvitation> {
+        let mut invitation = self.organizer_invitation(caller, id).await?;
+        let organizer = self.store.organizer(id).await?;
+        let org = self.store.organization(organizer.organization_id).await?;
+        let rows = default_rows_now(&self.store, &organizer).await?;
+        let input = input(&self.config, &org, &organizer, &rows)?.ok_or_else(nothing_to_dial)?;
+        let event = MeetingEvent {
+            uid: event.uid.clone(),
+            summary: event.subject.clone(),
+            starts_at: event.starts_at,
+            ends_at: event.ends_at,
+            stamped_at: self.store.now(),
+        };
+        invitation.icalendar = Some(
+            invitation::vcalendar(&input, &event)
+                .map_err(|e| ServiceError::invalid(e.to_string()))?,
+        );
+        Ok(invitation)
     }
 
     /// The invitation for a scheduled meeting: its own conference ID, plus an iCalendar file.

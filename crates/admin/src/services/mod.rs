@@ -47,7 +47,7 @@ pub use change::DialInOutcome;
 pub use default_numbers::DefaultNumbers;
 pub use dial_in::{PinChoice, ProviderChoice};
 pub use error::{ServiceError, ServiceResult};
-pub use invitations::OrganizerInvitation;
+pub use invitations::{CalendarEvent, OrganizerInvitation};
 pub use mail_compose::sender_address;
 pub use numbers::{AddedNumber, NewNumber, NumberUpdate, PublicNumber};
 pub use one_time_pin::OneTimePin;

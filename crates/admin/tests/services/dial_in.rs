@@ -288,6 +288,33 @@ async fn switching_to_an_acp_removes_our_id_and_pin() {
     assert!(inv.text.contains("+44 20 7946 0000"));
     assert!(!inv.text.contains(&old));
     assert!(!inv.text.contains("Conference ID"));
+    let event = CalendarEvent {
+        uid: "abc@contoso.example".into(),
+        subject: "Weekly".into(),
+        starts_at: NOW,
+        ends_at: NOW + 1800,
+    };
+    let ics = f
+        .svc
+        .organizer_calendar_invitation(&admin, ann.id, &event)
+        .await
+        .unwrap()
+        .icalendar
+        .unwrap();
+    assert!(ics.contains("UID:abc@contoso.example\r\n"));
+    assert!(ics.contains("918273#"), "{ics}");
+    let backwards = CalendarEvent {
+        ends_at: NOW - 1,
+        ..event
+    };
+    assert_eq!(
+        code(
+            f.svc
+                .organizer_calendar_invitation(&admin, ann.id, &backwards)
+                .await
+        ),
+        "invalid"
+    );
 
     // Back to dialbridge: licensed, so a fresh ID and PIN.
     let back = f
