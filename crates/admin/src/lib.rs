@@ -12,3 +12,4 @@
 
 pub mod acp_csv;
 pub mod rules;
+pub mod services;
