@@ -11,6 +11,7 @@ mod logging;
 mod rtp_ports;
 mod shutdown;
 mod sip_io;
+mod sip_tcp;
 
 use std::process::ExitCode;
 use std::sync::Arc;

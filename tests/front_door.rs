@@ -279,3 +279,23 @@ sipp_run uac_basic
     // The server survived all of them and still answers a normal call.
     run.assert_passed("sipp uac_basic");
 }
+
+#[test]
+fn tcp_limits_close_floods_and_oversized_messages_and_calls_still_work() {
+    let steps = r#"
+python3 "$SCENARIOS/../support/tcp_abuse.py" 127.0.0.1 5060
+sipp_run uac_basic -t t1
+"#;
+    let run = Lab::new().run(steps);
+    let value = |name: &str| -> String {
+        let prefix = format!("{name} ");
+        run.output
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+            .unwrap_or_else(|| panic!("no {name} in:\n{}", run.output))
+    };
+    // 64 connections per address (TcpLimits::default); the rest are closed at once.
+    assert_eq!(value("held"), "64", "{}", run.output);
+    assert_eq!(value("oversized"), "closed", "{}", run.output);
+    run.assert_passed("sipp uac_basic");
+}
