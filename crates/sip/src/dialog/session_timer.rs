@@ -104,6 +104,10 @@ pub struct SessionTimer {
     last_refresh: Instant,
     /// We sent a refresh and await its answer: only expiry is left to watch for.
     refresh_in_flight: bool,
+    /// We are the refresher but could not refresh when due (another offer/answer was
+    /// under way): ask again at this instant instead of at half the interval. Never
+    /// later than expiry, which `deadline` caps it to.
+    retry_at: Option<Instant>,
 }
 
 /// What a session timer asks for when its deadline passes.
@@ -122,6 +126,7 @@ impl SessionTimer {
             refresher,
             last_refresh: now,
             refresh_in_flight: false,
+            retry_at: None,
         }
     }
 
@@ -141,23 +146,34 @@ impl SessionTimer {
         self.refresher = refresher;
         self.last_refresh = now;
         self.refresh_in_flight = false;
+        self.retry_at = None;
     }
 
     fn we_refresh_next(&self) -> bool {
         self.refresher == Refresher::Uas && !self.refresh_in_flight
     }
 
+    /// When the session is over unless refreshed. Section 10: the side that is not the
+    /// refresher sends BYE at the interval less min(32 s, interval/3), leaving the
+    /// refresher's request time to arrive; as the refresher we give up no later, since a
+    /// refresh arriving after that finds the peer gone anyway.
+    fn expiry(&self) -> Instant {
+        let interval = Duration::from_secs(u64::from(self.interval));
+        let margin = Duration::from_secs(32).min(interval / 3);
+        self.last_refresh + interval - margin
+    }
+
     /// When something must happen next.
     pub fn deadline(&self) -> Instant {
-        let interval = Duration::from_secs(u64::from(self.interval));
+        let expiry = self.expiry();
         if self.we_refresh_next() {
-            // Section 10: the refresher refreshes at half the interval.
-            self.last_refresh + interval / 2
+            // Section 10: the refresher refreshes at half the interval, or when a
+            // postponed or failed attempt asked to be retried.
+            let interval = Duration::from_secs(u64::from(self.interval));
+            let due = self.retry_at.unwrap_or(self.last_refresh + interval / 2);
+            due.min(expiry)
         } else {
-            // Section 10: the other side waits the interval less min(32 s, interval/3)
-            // before giving up, leaving the refresher's request time to arrive.
-            let margin = Duration::from_secs(32).min(interval / 3);
-            self.last_refresh + interval - margin
+            expiry
         }
     }
 
@@ -165,7 +181,7 @@ impl SessionTimer {
         if now < self.deadline() {
             return None;
         }
-        Some(if self.we_refresh_next() {
+        Some(if self.we_refresh_next() && now < self.expiry() {
             SessionTimerAction::SendRefresh
         } else {
             SessionTimerAction::Expire
@@ -176,6 +192,17 @@ impl SessionTimer {
     /// the next deadline is the session's real expiry.
     pub fn refresh_sent(&mut self) {
         self.refresh_in_flight = true;
+        self.retry_at = None;
+    }
+
+    /// A refresh came due but could not be sent (their re-offer, or our 2xx to one,
+    /// is still open: RFC 3261 14.1 allows one INVITE offer/answer at a time). Ask
+    /// again at `at`; the interval is not restarted, so if the session is never
+    /// refreshed it still ends at expiry. Their re-offer answered 2xx with
+    /// Session-Expires is itself a refresh (`refreshed`) and cancels the retry.
+    pub fn postpone(&mut self, at: Instant) {
+        self.refresh_in_flight = false;
+        self.retry_at = Some(at);
     }
 }
 
@@ -333,6 +360,30 @@ mod tests {
             timer.poll(at + Duration::from_secs(268)),
             Some(SessionTimerAction::Expire)
         );
+    }
+
+    #[test]
+    fn postponed_refresh_is_asked_again_but_never_past_expiry() {
+        let start = Instant::now() + Duration::from_secs(1000);
+        let mut timer = SessionTimer::start(start, 120, Refresher::Uas);
+        let due = start + Duration::from_secs(60);
+        assert_eq!(timer.poll(due), Some(SessionTimerAction::SendRefresh));
+        timer.postpone(due + Duration::from_secs(2));
+        assert_eq!(timer.poll(due + Duration::from_secs(1)), None);
+        assert_eq!(
+            timer.poll(due + Duration::from_secs(2)),
+            Some(SessionTimerAction::SendRefresh)
+        );
+        // A retry beyond expiry (120 − 32 = 88 s) is cut to it, and expiry means BYE.
+        timer.postpone(start + Duration::from_secs(100));
+        assert_eq!(timer.deadline(), start + Duration::from_secs(88));
+        assert_eq!(
+            timer.poll(start + Duration::from_secs(88)),
+            Some(SessionTimerAction::Expire)
+        );
+        // A refresh clears the retry.
+        timer.refreshed(start + Duration::from_secs(70), 120, Refresher::Uas);
+        assert_eq!(timer.deadline(), start + Duration::from_secs(130));
     }
 
     #[test]

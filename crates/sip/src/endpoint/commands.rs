@@ -1,6 +1,6 @@
 //! What the call logic tells the endpoint to do with a call.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
@@ -14,6 +14,11 @@ use super::client::{ClientMachine, ClientPurpose, ClientTransaction};
 use super::routing::in_dialog_destination;
 use super::types::{CallEndReason, CallHandle, CommandError, ReofferMethod, Transport};
 use super::Endpoint;
+
+/// How long a session refresh that came due during another offer/answer waits before
+/// trying again: long enough for the call logic to answer a re-offer and the ACK to
+/// arrive, short against any interval (at least 90 s, RFC 4028 section 4).
+const REFRESH_POSTPONE: Duration = Duration::from_secs(2);
 
 impl Endpoint {
     /// Sends 180 Ringing (or 183 with early media when `sdp` is given).
@@ -221,17 +226,23 @@ impl Endpoint {
         let Some(state) = self.calls.get_mut(&call) else {
             return;
         };
-        // Either way the timer must stop asking for a refresh: left as it was, its
-        // deadline stays in the past, poll_timeout() keeps returning it and the shell
-        // spins. From here on it watches for expiry; the answer to whichever request
-        // is under way restarts it (session_refresh_response, handle_client_outcome).
-        if let Some(timer) = state.session_timer.as_mut() {
-            timer.refresh_sent();
-        }
+        let Some(timer) = state.session_timer.as_mut() else {
+            return;
+        };
         if state.own_request_in_flight || state.pending_reoffer.is_some() || state.two_xx.is_some()
         {
-            return; // the session is being renegotiated anyway
+            // Another offer/answer is under way (RFC 3261 14.1: one at a time). Marking
+            // the refresh as sent here would leave nothing to restart the timer if that
+            // exchange fails (their re-INVITE refused 488), and we would end our own call
+            // at expiry. Ask again shortly instead; if their re-offer succeeds with
+            // Session-Expires, its 2xx is the refresh (session_refresh_response).
+            timer.postpone(now + REFRESH_POSTPONE);
+            return;
         }
+        // From here on the timer watches for expiry only, so its deadline does not stay
+        // in the past (poll_timeout would spin); the answer restarts it
+        // (handle_client_outcome).
+        timer.refresh_sent();
         let (method, body) = if state.peer_allows_update {
             (Method::Update, None)
         } else {

@@ -1,0 +1,129 @@
+//! Our session refreshes (RFC 4028 sections 7.4 and 10) when they do not simply get a
+//! 2xx: a refresh due while another offer/answer is open, refreshes answered with
+//! errors, and the interval the 2xx to a refresh sets.
+
+use bytes::Bytes;
+
+use super::calls::ok_to;
+use super::*;
+use crate::message::{Method, Request};
+
+fn timed_invite(session_expires: &str) -> Req {
+    invite()
+        .header("Supported: timer")
+        .header(&format!("Session-Expires: {session_expires}"))
+}
+
+/// As `timed_invite`, from a peer that allows UPDATE, so our refreshes are UPDATEs.
+fn timed_invite_update(session_expires: &str) -> Req {
+    timed_invite(session_expires).header("Allow: INVITE, ACK, CANCEL, BYE, UPDATE")
+}
+
+fn requests(sent: &[Sent]) -> Vec<(Duration, Method)> {
+    sent.iter()
+        .filter_map(|s| match &s.message {
+            Message::Request(r) => Some((s.at, r.method.clone())),
+            Message::Response(_) => None,
+        })
+        .collect()
+}
+
+/// The one request in `sent`, which must be a refresh of `method` sent at `at`.
+fn refresh_at(sent: &[Sent], at: Duration, method: Method) -> Request {
+    assert_eq!(requests(sent), vec![(at, method)], "{sent:#?}");
+    sent.iter()
+        .find(|s| matches!(s.message, Message::Request(_)))
+        .unwrap()
+        .request()
+        .clone()
+}
+
+/// Finding from review: we are the refresher (120 s, refresher=uas); their re-INVITE
+/// is pending when our refresh comes due at 60 s, and the call logic refuses it (488).
+/// The refresh must still go out, shortly after, instead of our own BYE at expiry.
+#[test]
+fn refresh_postponed_by_pending_reoffer_is_sent_after_it_fails() {
+    let mut h = Harness::new();
+    let (call, tag) = h.established(&timed_invite("120;refresher=uas"));
+    h.set_time(secs(59));
+    h.send(&in_dialog("INVITE", &tag, 2).sdp(HOLD_OFFER));
+    assert_eq!(h.statuses(), vec![100]);
+    h.events();
+    // T/2 passes while the re-offer waits for the call logic: nothing is sent.
+    assert!(h.run_until(secs(61)).is_empty());
+    h.ep.answer_reoffer(h.now, call, Err(488)).unwrap();
+    assert_eq!(h.statuses(), vec![488]);
+    h.send(&in_dialog("ACK", &tag, 2).branch("z9hG4bK-invite-2"));
+    // The postponed refresh goes out 2 s after it came due (no UPDATE in their Allow:
+    // a re-INVITE), still keeping the refresher role.
+    let sent = h.run_until(secs(62));
+    let reinvite = refresh_at(&sent, secs(62), Method::Invite);
+    assert_eq!(
+        reinvite.headers.get(&HeaderName::SessionExpires),
+        Some("120;refresher=uac")
+    );
+    h.send_from(
+        peer_addr(),
+        &ok_to(&reinvite, "Session-Expires: 120;refresher=uac\r\n"),
+    );
+    assert_eq!(h.sent_one().request().method, Method::Ack);
+    // Refreshed at 62 s: the next refresh is due at 122 s, and no BYE comes before.
+    let sent = h.run_until(secs(122));
+    assert_eq!(
+        requests(&sent),
+        vec![(secs(122), Method::Invite)],
+        "{sent:#?}"
+    );
+    assert!(ended(&h.events()).is_empty());
+    assert_eq!(h.ep.call_count(), 1);
+}
+
+/// While their re-offer stays unanswered the refresh keeps being postponed, not
+/// spun on; if it is never answered the session still ends at expiry.
+#[test]
+fn refresh_postponed_until_expiry_ends_the_call() {
+    let mut h = Harness::new();
+    let (call, tag) = h.established(&timed_invite("120;refresher=uas"));
+    h.set_time(secs(59));
+    h.send(&in_dialog("UPDATE", &tag, 2).sdp(HOLD_OFFER));
+    h.sent();
+    h.events();
+    // Expiry: 120 − min(32, 40) = 88 s. run_until panics on a spin.
+    let sent = h.run_until(secs(87));
+    assert!(requests(&sent).is_empty(), "{sent:#?}");
+    assert_eq!(h.ep.call_count(), 1);
+    let sent = h.run_until(secs(88));
+    assert_eq!(requests(&sent), vec![(secs(88), Method::Bye)]);
+    assert_eq!(
+        ended(&h.events()),
+        vec![(call, CallEndReason::SessionExpired)]
+    );
+}
+
+/// Their re-offer answered 2xx with Session-Expires is itself a refresh (RFC 4028 9):
+/// the postponed refresh is not sent.
+#[test]
+fn successful_reoffer_replaces_the_postponed_refresh() {
+    let mut h = Harness::new();
+    let (call, tag) = h.established(&timed_invite_update("120;refresher=uas"));
+    h.set_time(secs(59));
+    h.send(
+        &in_dialog("UPDATE", &tag, 2)
+            .sdp(HOLD_OFFER)
+            .header("Supported: timer")
+            .header("Session-Expires: 120;refresher=uas"),
+    );
+    h.sent();
+    h.events();
+    assert!(h.run_until(secs(61)).is_empty());
+    h.ep.answer_reoffer(h.now, call, Ok(Bytes::from_static(ANSWER.as_bytes())))
+        .unwrap();
+    assert_eq!(h.statuses(), vec![200]);
+    // Refreshed at 61 s, we refresh next at 121 s.
+    let sent = h.run_until(secs(121));
+    assert_eq!(
+        requests(&sent),
+        vec![(secs(121), Method::Update)],
+        "{sent:#?}"
+    );
+}
