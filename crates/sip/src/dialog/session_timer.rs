@@ -108,6 +108,8 @@ pub struct SessionTimer {
     /// under way): ask again at this instant instead of at half the interval. Never
     /// later than expiry, which `deadline` caps it to.
     retry_at: Option<Instant>,
+    /// Refreshes answered with an error since the last successful one, for back-off.
+    failed_refreshes: u32,
 }
 
 /// What a session timer asks for when its deadline passes.
@@ -127,6 +129,7 @@ impl SessionTimer {
             last_refresh: now,
             refresh_in_flight: false,
             retry_at: None,
+            failed_refreshes: 0,
         }
     }
 
@@ -147,6 +150,7 @@ impl SessionTimer {
         self.last_refresh = now;
         self.refresh_in_flight = false;
         self.retry_at = None;
+        self.failed_refreshes = 0;
     }
 
     fn we_refresh_next(&self) -> bool {
@@ -203,6 +207,16 @@ impl SessionTimer {
     pub fn postpone(&mut self, at: Instant) {
         self.refresh_in_flight = false;
         self.retry_at = Some(at);
+    }
+
+    /// Our refresh was answered with an error other than 408/481 (RFC 4028 section 10:
+    /// only a 2xx refreshes). The interval is not restarted: retry at `retry_in` after
+    /// `now`, or, when that is `None`, with back-off (2, 4, 8 … 32 s) for repeated
+    /// failures. Whatever the retries, the session ends at expiry if none succeeds.
+    pub fn refresh_failed(&mut self, now: Instant, retry_in: Option<Duration>) {
+        let backoff = Duration::from_secs(2 << self.failed_refreshes.min(4));
+        self.failed_refreshes = self.failed_refreshes.saturating_add(1);
+        self.postpone(now + retry_in.unwrap_or(backoff));
     }
 }
 
@@ -384,6 +398,32 @@ mod tests {
         // A refresh clears the retry.
         timer.refreshed(start + Duration::from_secs(70), 120, Refresher::Uas);
         assert_eq!(timer.deadline(), start + Duration::from_secs(130));
+    }
+
+    #[test]
+    fn failed_refreshes_back_off_without_restarting_the_interval() {
+        let start = Instant::now() + Duration::from_secs(1000);
+        let at = |n: u64| start + Duration::from_secs(n);
+        let mut timer = SessionTimer::start(start, 600, Refresher::Uas);
+        timer.refresh_sent();
+        timer.refresh_failed(at(301), None);
+        assert_eq!(timer.deadline(), at(303));
+        timer.refresh_sent();
+        timer.refresh_failed(at(304), None);
+        assert_eq!(timer.deadline(), at(308));
+        timer.refresh_sent();
+        timer.refresh_failed(at(309), Some(Duration::from_millis(2500)));
+        assert_eq!(timer.deadline(), at(309) + Duration::from_millis(2500));
+        // Still bound to the original expiry, 600 − 32 s after the last success.
+        timer.refresh_sent();
+        timer.refresh_failed(at(560), None);
+        assert_eq!(timer.deadline(), at(568));
+        assert_eq!(timer.poll(at(568)), Some(SessionTimerAction::Expire));
+        // A success resets the back-off.
+        timer.refreshed(at(400), 600, Refresher::Uas);
+        timer.refresh_sent();
+        timer.refresh_failed(at(701), None);
+        assert_eq!(timer.deadline(), at(703));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 
-use super::calls::ok_to;
+use super::calls::{ok_to, response_to};
 use super::*;
 use crate::message::{Method, Request};
 
@@ -125,5 +125,86 @@ fn successful_reoffer_replaces_the_postponed_refresh() {
         requests(&sent),
         vec![(secs(121), Method::Update)],
         "{sent:#?}"
+    );
+}
+
+/// RFC 4028 10: only a 2xx refreshes. A 491 (glare, RFC 3261 14.1) is retried after a
+/// random 2.1 to 4 s, and the retry's 2xx then refreshes the session.
+#[test]
+fn refresh_answered_491_is_retried_after_glare_delay() {
+    let mut h = Harness::new();
+    let (call, _tag) = h.established(&timed_invite_update("120;refresher=uas"));
+    let sent = h.run_until(secs(60));
+    let update = refresh_at(&sent, secs(60), Method::Update);
+    h.send_from(
+        peer_addr(),
+        &response_to(&update, "491 Request Pending", ""),
+    );
+    assert!(h.sent().is_empty());
+    let wake = h.ep.poll_timeout().unwrap() - h.start;
+    assert!(
+        (ms(62_100)..=secs(64)).contains(&wake),
+        "retry at {wake:?}, not 2.1 to 4 s after the 491"
+    );
+    let sent = h.run_until(wake);
+    let retry = refresh_at(&sent, wake, Method::Update);
+    assert_ne!(
+        retry.headers.get(&HeaderName::CSeq),
+        update.headers.get(&HeaderName::CSeq),
+        "a new request, not a retransmission"
+    );
+    h.send_from(
+        peer_addr(),
+        &ok_to(&retry, "Session-Expires: 120;refresher=uac\r\n"),
+    );
+    assert!(h.sent().is_empty());
+    // Refreshed at `wake`: next refresh 60 s later, no BYE at the old expiry (88 s).
+    let sent = h.run_until(wake + secs(60));
+    assert_eq!(requests(&sent), vec![(wake + secs(60), Method::Update)]);
+    assert!(ended(&h.events()).is_empty());
+    let _ = call;
+}
+
+/// A refresh answered 5xx is retried with back-off while the session lasts; the
+/// interval is not restarted, so with every retry refused the session ends at expiry
+/// (120 − 32 = 88 s) with our BYE and SessionExpired, not RefreshFailed.
+#[test]
+fn refresh_answered_500_backs_off_then_expires() {
+    let mut h = Harness::new();
+    let (call, _tag) = h.established(&timed_invite_update("120;refresher=uas"));
+    for at in [60, 62, 66, 74] {
+        let sent = h.run_until(secs(at));
+        let update = refresh_at(&sent, secs(at), Method::Update);
+        h.send_from(
+            peer_addr(),
+            &response_to(&update, "500 Server Internal Error", ""),
+        );
+        assert!(h.sent().is_empty());
+        assert!(h.events().is_empty());
+    }
+    // The next back-off (16 s) would pass expiry: BYE at 88 s instead.
+    let sent = h.run_until(secs(88));
+    assert_eq!(requests(&sent), vec![(secs(88), Method::Bye)], "{sent:#?}");
+    assert_eq!(
+        ended(&h.events()),
+        vec![(call, CallEndReason::SessionExpired)]
+    );
+}
+
+/// 408 to a refresh still means the dialog is gone (RFC 4028 10).
+#[test]
+fn refresh_answered_408_ends_the_call() {
+    let mut h = Harness::new();
+    let (call, _tag) = h.established(&timed_invite_update("120;refresher=uas"));
+    let sent = h.run_until(secs(60));
+    let update = refresh_at(&sent, secs(60), Method::Update);
+    h.send_from(
+        peer_addr(),
+        &response_to(&update, "408 Request Timeout", ""),
+    );
+    assert_eq!(h.sent_one().request().method, Method::Bye);
+    assert_eq!(
+        ended(&h.events()),
+        vec![(call, CallEndReason::RefreshFailed)]
     );
 }
