@@ -65,11 +65,19 @@ impl SessionTimerPolicy {
         // (RFC 4028 section 9: the UAS must not pick less than the request's Min-SE).
         let floor = self.min_se.max(request.min_se.unwrap_or(0));
         let interval = match request.session_expires {
-            Some(asked) if asked < self.min_se => {
-                return SessionTimerDecision::TooSmall {
-                    min_se: self.min_se,
-                }
+            // Section 9: the UAS may lower the interval but never raise it, and never below
+            // the request's Min-SE; an interval under the floor leaves nothing to choose.
+            // Below a Min-SE the request itself carries is the UAC's error (section 7.1
+            // forbids it); the 422 names the whole floor, and its retry (section 7.3:
+            // Session-Expires raised to the 422's Min-SE) is then acceptable.
+            Some(asked) if asked < floor && request.uac_supports_timer => {
+                return SessionTimerDecision::TooSmall { min_se: floor }
             }
+            // A UAC without `timer` support cannot act on a 422 (section 8.1 says so for
+            // proxies; erratum 1687 asks the same of a UAS): raise the interval to the
+            // floor instead. We refresh such a session ourselves (below), so it is our
+            // own interval to choose.
+            Some(asked) if asked < floor => floor,
             Some(asked) => asked,
             None if request.uac_supports_timer => self.default_expires.max(floor),
             // RFC 4028 section 9 lets a UAS impose a timer on a UAC without support,
@@ -136,11 +144,21 @@ impl SessionTimer {
     /// The timer a 2xx to *our* INVITE negotiated: there `refresher=uac` names us
     /// (RFC 4028 section 7.2), which this timer spells `Uas` (see [`Self::refresher`]).
     pub fn start_as_uac(now: Instant, interval: u32, refresher_in_2xx: Refresher) -> Self {
-        let as_if_uas = match refresher_in_2xx {
+        Self::start(now, interval, Self::as_if_uas(refresher_in_2xx))
+    }
+
+    /// A 2xx to *our* refresh (RFC 4028 section 7.4, processed as in 7.2): its interval
+    /// and refresher replace ours, `refresher=uac` there naming us.
+    pub fn refreshed_as_uac(&mut self, now: Instant, interval: u32, refresher_in_2xx: Refresher) {
+        self.refreshed(now, interval, Self::as_if_uas(refresher_in_2xx));
+    }
+
+    /// A refresher named in a 2xx to our request, spelt as this timer keeps it.
+    fn as_if_uas(refresher_in_2xx: Refresher) -> Refresher {
+        match refresher_in_2xx {
             Refresher::Uac => Refresher::Uas,
             Refresher::Uas => Refresher::Uac,
-        };
-        Self::start(now, interval, as_if_uas)
+        }
     }
 
     /// A successful refresh (ours answered 2xx, or theirs received) restarts the interval.
@@ -270,6 +288,42 @@ mod tests {
         assert_eq!(
             POLICY.decide(&request(Some(60), None, true)),
             SessionTimerDecision::TooSmall { min_se: 90 }
+        );
+    }
+
+    /// RFC 4028 section 9: never below the request's Min-SE, even when it asks for less.
+    #[test]
+    fn interval_below_the_requests_own_min_se() {
+        let mut asked = request(Some(300), Some(Refresher::Uac), true);
+        asked.min_se = Some(600);
+        assert_eq!(
+            POLICY.decide(&asked),
+            SessionTimerDecision::TooSmall { min_se: 600 }
+        );
+        // Its retry after the 422 (Session-Expires raised to Min-SE) is accepted.
+        asked.session_expires = Some(600);
+        assert!(matches!(
+            POLICY.decide(&asked),
+            SessionTimerDecision::Active { interval: 600, .. }
+        ));
+        // Without `timer` support a 422 is useless: the interval is raised instead.
+        let mut unsupported = request(Some(300), None, false);
+        unsupported.min_se = Some(600);
+        assert_eq!(
+            POLICY.decide(&unsupported),
+            SessionTimerDecision::Active {
+                interval: 600,
+                refresher: Refresher::Uas,
+                require_timer: false
+            }
+        );
+        assert_eq!(
+            POLICY.decide(&request(Some(60), None, false)),
+            SessionTimerDecision::Active {
+                interval: 90,
+                refresher: Refresher::Uas,
+                require_timer: false
+            }
         );
     }
 

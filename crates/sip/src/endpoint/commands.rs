@@ -4,7 +4,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use crate::dialog::session_timer::{SessionTimer, SessionTimerDecision};
+use crate::dialog::session_timer::{
+    parse_session_expires, Refresher, SessionTimer, SessionTimerDecision,
+};
 use crate::message::{HeaderName, Method, Request, Response};
 use crate::transaction::{InviteClient, NonInviteClient, TwoXxRetransmitter};
 
@@ -250,6 +252,33 @@ impl Endpoint {
         };
         state.own_request_in_flight = true;
         let _ = self.start_in_dialog_request(now, call, method, body);
+    }
+
+    /// A 2xx to our refresh: its Session-Expires rules (RFC 4028 section 7.4, processed as
+    /// section 7.2 says for the INVITE): the interval it names, and `refresher=uac` there
+    /// means we keep refreshing. Without Session-Expires there is no session expiration
+    /// any more (7.2), so the timer stops. `handle_client_outcome` then restarts the
+    /// timer it leaves, which repeats these values.
+    pub(super) fn refresh_answered(&mut self, now: Instant, call: CallHandle, ok: &Response) {
+        let Some(state) = self.calls.get_mut(&call) else {
+            return;
+        };
+        let Some(timer) = state.session_timer.as_mut() else {
+            return;
+        };
+        let answered = ok.headers.get(&HeaderName::SessionExpires);
+        match answered.and_then(parse_session_expires) {
+            // The UAS must name the refresher (section 9); if it did not, refreshing
+            // ourselves is the safe choice, as for the INVITE's 2xx.
+            Some((interval, refresher)) => {
+                timer.refreshed_as_uac(now, interval, refresher.unwrap_or(Refresher::Uac))
+            }
+            // A Session-Expires we cannot parse is not an absent one: keep ours.
+            None if answered.is_some() => {
+                tracing::info!(%call, "unparseable Session-Expires in a refresh's 2xx");
+            }
+            None => state.session_timer = None,
+        }
     }
 
     /// Builds and sends a request in the call's dialog through a new client transaction.

@@ -297,6 +297,10 @@ impl Endpoint {
                 self.end_call_with_bye(now, call, CallEndReason::RefreshFailed)
             }
             Some(200..=299) => {
+                // The 2xx's Session-Expires was applied as it arrived (refresh_answered:
+                // its interval and refresher rule, RFC 4028 7.4); restarting with what
+                // the timer now holds repeats it, and keeps a 2xx that reached us some
+                // other way a refresh.
                 if let Some(timer) = state.session_timer.as_mut() {
                     let (interval, refresher) = (timer.interval, timer.refresher);
                     timer.refreshed(now, interval, refresher);

@@ -208,3 +208,78 @@ fn refresh_answered_408_ends_the_call() {
         vec![(call, CallEndReason::RefreshFailed)]
     );
 }
+
+/// RFC 4028 7.4/9: the 2xx to our refresh rules. A shorter interval there is ours from
+/// then on, and `refresher=uac` (us, the UAC of that request) keeps us refreshing.
+#[test]
+fn refresh_2xx_sets_the_interval() {
+    let mut h = Harness::new();
+    let (_call, _tag) = h.established(&timed_invite_update("1800;refresher=uas"));
+    let sent = h.run_until(secs(900));
+    let update = refresh_at(&sent, secs(900), Method::Update);
+    h.send_from(
+        peer_addr(),
+        &ok_to(&update, "Session-Expires: 600;refresher=uac\r\n"),
+    );
+    assert!(h.sent().is_empty());
+    let sent = h.run_until(secs(1200));
+    let update = refresh_at(&sent, secs(1200), Method::Update);
+    assert_eq!(
+        update.headers.get(&HeaderName::SessionExpires),
+        Some("600;refresher=uac")
+    );
+}
+
+/// `refresher=uas` in the 2xx to our refresh hands the job to them: we send no more
+/// refreshes and end the session at its expiry if none of theirs arrives.
+#[test]
+fn refresh_2xx_can_hand_the_refresher_role_to_them() {
+    let mut h = Harness::new();
+    let (call, _tag) = h.established(&timed_invite_update("1800;refresher=uas"));
+    let sent = h.run_until(secs(900));
+    let update = refresh_at(&sent, secs(900), Method::Update);
+    h.send_from(
+        peer_addr(),
+        &ok_to(&update, "Session-Expires: 300;refresher=uas\r\n"),
+    );
+    // Expiry 300 − min(32, 100) = 268 s after the refresh; nothing from us before.
+    let sent = h.run_until(secs(900 + 267));
+    assert!(requests(&sent).is_empty(), "{sent:#?}");
+    let sent = h.run_until(secs(900 + 268));
+    assert_eq!(requests(&sent), vec![(secs(1168), Method::Bye)]);
+    assert_eq!(
+        ended(&h.events()),
+        vec![(call, CallEndReason::SessionExpired)]
+    );
+}
+
+/// No Session-Expires in the 2xx to our refresh: no session expiration (RFC 4028 7.2,
+/// which 7.4 applies to refreshes); the call goes on with no timer at all.
+#[test]
+fn refresh_2xx_without_session_expires_stops_the_timer() {
+    let mut h = Harness::new();
+    let (_call, _tag) = h.established(&timed_invite_update("120;refresher=uas"));
+    let sent = h.run_until(secs(60));
+    let update = refresh_at(&sent, secs(60), Method::Update);
+    h.send_from(peer_addr(), &ok_to(&update, ""));
+    let sent = h.run_until(secs(3600));
+    assert!(requests(&sent).is_empty(), "{sent:#?}");
+    assert!(h.events().is_empty());
+    assert_eq!(h.ep.call_count(), 1);
+    assert_eq!(h.ep.poll_timeout(), None);
+}
+
+/// RFC 4028 9: the UAS must not choose an interval below the request's Min-SE. An
+/// INVITE asking for less than its own Min-SE gets 422 with that Min-SE.
+#[test]
+fn session_expires_below_the_requests_min_se_is_422() {
+    let mut h = Harness::new();
+    h.send(&timed_invite("300").header("Min-SE: 600"));
+    let sent = h.sent();
+    assert_eq!(
+        sent.iter().map(Sent::status).collect::<Vec<_>>(),
+        vec![100, 422]
+    );
+    assert_eq!(header(&sent[1].message, &HeaderName::MinSE), Some("600"));
+    assert!(h.events().is_empty());
+}
