@@ -58,6 +58,10 @@ pub struct OutgoingInvite {
     pub acks: Vec<SentAck>,
     /// `CallFailed` was sent (or the call was answered): no second verdict.
     pub settled: bool,
+    /// We already retried once after a 422. RFC 4028 7.3 needs one retry (the 422 names
+    /// the largest Min-SE on the path so far); a peer raising it again and again would
+    /// otherwise keep the call retrying without end.
+    pub min_se_retried: bool,
 }
 
 /// An ACK we sent for a 2xx, kept for that 2xx's retransmissions.
@@ -115,6 +119,7 @@ impl Endpoint {
                 answered_tag: None,
                 acks: Vec::new(),
                 settled: false,
+                min_se_retried: false,
             },
         );
         self.collect(now);
