@@ -14,6 +14,7 @@ use super::build;
 use super::call::CallState;
 use super::client::{ClientMachine, ClientPurpose, ClientTransaction};
 use super::routing::in_dialog_destination;
+use super::server::ServerKey;
 use super::types::{CallEndReason, CallHandle, CommandError, ReofferMethod, Transport};
 use super::Endpoint;
 
@@ -30,14 +31,12 @@ impl Endpoint {
         call: CallHandle,
         sdp: Option<Bytes>,
     ) -> Result<(), CommandError> {
-        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
-        if state.state != CallState::Incoming {
-            return Err(CommandError::WrongState("ring needs an unanswered call"));
-        }
-        let Some(key) = state.invite_server().cloned() else {
-            return Err(CommandError::WrongState("ring needs an unanswered call"));
-        };
-        let (invite, tag) = (state.invite.clone(), state.dialog.id.local_tag.clone());
+        let Unanswered {
+            key,
+            invite,
+            tag,
+            transport,
+        } = self.unanswered_incoming(call, "ring needs an unanswered call")?;
         let mut response = match &sdp {
             Some(_) => self.response_with_tag(&invite, 183, "Session Progress", &tag),
             None => self.response_with_tag(&invite, 180, "Ringing", &tag),
@@ -45,14 +44,10 @@ impl Endpoint {
         // A tagged 1xx creates the early dialog, so like the 2xx it must echo the
         // Record-Route (RFC 3261 12.1.1); without it the UAC's early route set (for
         // UPDATE or BYE in the early dialog) bypasses the proxies that asked to stay in.
-        for record_route in invite.headers.get_all(&HeaderName::RecordRoute) {
-            response
-                .headers
-                .push(HeaderName::RecordRoute, record_route.to_owned());
-        }
+        echo_record_route(&invite, &mut response);
         response.headers.push(
             HeaderName::Contact,
-            build::contact_header(&self.config, state.peer.transport),
+            build::contact_header(&self.config, transport),
         );
         if let Some(sdp) = sdp {
             response = build::with_sdp(response, sdp);
@@ -70,6 +65,25 @@ impl Endpoint {
         Ok(())
     }
 
+    /// The call as `ring`, `accept_call` and `reject_call` need it: an incoming call not
+    /// answered yet. `needs` says which command refused it otherwise.
+    fn unanswered_incoming(
+        &self,
+        call: CallHandle,
+        needs: &'static str,
+    ) -> Result<Unanswered, CommandError> {
+        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
+        match state.invite_server() {
+            Some(key) if state.state == CallState::Incoming => Ok(Unanswered {
+                key: key.clone(),
+                invite: state.invite.clone(),
+                tag: state.dialog.id.local_tag.clone(),
+                transport: state.peer.transport,
+            }),
+            _ => Err(CommandError::WrongState(needs)),
+        }
+    }
+
     /// Answers the INVITE with 200 OK carrying `sdp`: our answer when the INVITE had an
     /// offer, our offer when it had none (the answer then comes in the ACK).
     pub fn accept_call(
@@ -78,14 +92,8 @@ impl Endpoint {
         call: CallHandle,
         sdp: Bytes,
     ) -> Result<(), CommandError> {
-        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
-        if state.state != CallState::Incoming {
-            return Err(CommandError::WrongState("accept needs an unanswered call"));
-        }
-        let Some(key) = state.invite_server().cloned() else {
-            return Err(CommandError::WrongState("accept needs an unanswered call"));
-        };
-        let invite = state.invite.clone();
+        let Unanswered { key, invite, .. } =
+            self.unanswered_incoming(call, "accept needs an unanswered call")?;
         let decision = self.session_timer_decision(&invite);
         let response = self.ok_with_session(call, &invite, decision, sdp.clone());
         let bytes = response.to_bytes();
@@ -127,14 +135,9 @@ impl Endpoint {
         if !(300..700).contains(&status) {
             return Err(CommandError::BadStatus(status));
         }
-        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
-        if state.state != CallState::Incoming {
-            return Err(CommandError::WrongState("reject needs an unanswered call"));
-        }
-        let Some(key) = state.invite_server().cloned() else {
-            return Err(CommandError::WrongState("reject needs an unanswered call"));
-        };
-        let (invite, tag) = (state.invite.clone(), state.dialog.id.local_tag.clone());
+        let Unanswered {
+            key, invite, tag, ..
+        } = self.unanswered_incoming(call, "reject needs an unanswered call")?;
         let mut response = self.response_with_tag(&invite, status, reason, &tag);
         for (name, value) in headers {
             response.headers.push(name, value);
@@ -364,14 +367,10 @@ impl Endpoint {
             .calls
             .get(&call)
             .map(|c| (c.dialog.id.local_tag.clone(), c.peer.transport))
-            .unwrap_or_default_pair();
+            .unwrap_or((String::new(), Transport::Udp));
         let mut response =
             build::with_capabilities(self.response_with_tag(request, 200, "OK", &tag));
-        for record_route in request.headers.get_all(&HeaderName::RecordRoute) {
-            response
-                .headers
-                .push(HeaderName::RecordRoute, record_route.to_owned());
-        }
+        echo_record_route(request, &mut response);
         response.headers.push(
             HeaderName::Contact,
             build::contact_header(&self.config, transport),
@@ -427,8 +426,19 @@ impl Endpoint {
     }
 }
 
-/// The CSeq number of a request that passed validation (so it has exactly one CSeq).
-fn cseq_number(request: &Request) -> u32 {
+/// An incoming call not answered yet (`Endpoint::unanswered_incoming`).
+struct Unanswered {
+    /// The server transaction of their INVITE.
+    key: ServerKey,
+    invite: Request,
+    /// Our To tag, chosen when the call arrived.
+    tag: String,
+    transport: Transport,
+}
+
+/// The CSeq number of a request that passed validation or that we built (either way it
+/// has exactly one CSeq).
+pub(super) fn cseq_number(request: &Request) -> u32 {
     request
         .headers
         .get(&HeaderName::CSeq)
@@ -436,12 +446,12 @@ fn cseq_number(request: &Request) -> u32 {
         .map_or(0, |c| c.seq)
 }
 
-trait DefaultPair {
-    fn unwrap_or_default_pair(self) -> (String, Transport);
-}
-
-impl DefaultPair for Option<(String, Transport)> {
-    fn unwrap_or_default_pair(self) -> (String, Transport) {
-        self.unwrap_or((String::new(), Transport::Udp))
+/// Copies the request's Record-Route into a response that creates a dialog (a tagged
+/// 1xx or the 2xx), in order (RFC 3261 12.1.1).
+fn echo_record_route(request: &Request, response: &mut Response) {
+    for record_route in request.headers.get_all(&HeaderName::RecordRoute) {
+        response
+            .headers
+            .push(HeaderName::RecordRoute, record_route.to_owned());
     }
 }
