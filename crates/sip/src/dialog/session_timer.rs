@@ -65,11 +65,19 @@ impl SessionTimerPolicy {
         // (RFC 4028 section 9: the UAS must not pick less than the request's Min-SE).
         let floor = self.min_se.max(request.min_se.unwrap_or(0));
         let interval = match request.session_expires {
-            Some(asked) if asked < self.min_se => {
-                return SessionTimerDecision::TooSmall {
-                    min_se: self.min_se,
-                }
+            // Section 9: the UAS may lower the interval but never raise it, and never below
+            // the request's Min-SE; an interval under the floor leaves nothing to choose.
+            // Below a Min-SE the request itself carries is the UAC's error (section 7.1
+            // forbids it); the 422 names the whole floor, and its retry (section 7.3:
+            // Session-Expires raised to the 422's Min-SE) is then acceptable.
+            Some(asked) if asked < floor && request.uac_supports_timer => {
+                return SessionTimerDecision::TooSmall { min_se: floor }
             }
+            // A UAC without `timer` support cannot act on a 422 (section 8.1 says so for
+            // proxies; erratum 1687 asks the same of a UAS): raise the interval to the
+            // floor instead. We refresh such a session ourselves (below), so it is our
+            // own interval to choose.
+            Some(asked) if asked < floor => floor,
             Some(asked) => asked,
             None if request.uac_supports_timer => self.default_expires.max(floor),
             // RFC 4028 section 9 lets a UAS impose a timer on a UAC without support,
@@ -104,6 +112,12 @@ pub struct SessionTimer {
     last_refresh: Instant,
     /// We sent a refresh and await its answer: only expiry is left to watch for.
     refresh_in_flight: bool,
+    /// We are the refresher but could not refresh when due (another offer/answer was
+    /// under way): ask again at this instant instead of at half the interval. Never
+    /// later than expiry, which `deadline` caps it to.
+    retry_at: Option<Instant>,
+    /// Refreshes answered with an error since the last successful one, for back-off.
+    failed_refreshes: u32,
 }
 
 /// What a session timer asks for when its deadline passes.
@@ -122,17 +136,29 @@ impl SessionTimer {
             refresher,
             last_refresh: now,
             refresh_in_flight: false,
+            retry_at: None,
+            failed_refreshes: 0,
         }
     }
 
     /// The timer a 2xx to *our* INVITE negotiated: there `refresher=uac` names us
     /// (RFC 4028 section 7.2), which this timer spells `Uas` (see [`Self::refresher`]).
     pub fn start_as_uac(now: Instant, interval: u32, refresher_in_2xx: Refresher) -> Self {
-        let as_if_uas = match refresher_in_2xx {
+        Self::start(now, interval, Self::as_if_uas(refresher_in_2xx))
+    }
+
+    /// A 2xx to *our* refresh (RFC 4028 section 7.4, processed as in 7.2): its interval
+    /// and refresher replace ours, `refresher=uac` there naming us.
+    pub fn refreshed_as_uac(&mut self, now: Instant, interval: u32, refresher_in_2xx: Refresher) {
+        self.refreshed(now, interval, Self::as_if_uas(refresher_in_2xx));
+    }
+
+    /// A refresher named in a 2xx to our request, spelt as this timer keeps it.
+    fn as_if_uas(refresher_in_2xx: Refresher) -> Refresher {
+        match refresher_in_2xx {
             Refresher::Uac => Refresher::Uas,
             Refresher::Uas => Refresher::Uac,
-        };
-        Self::start(now, interval, as_if_uas)
+        }
     }
 
     /// A successful refresh (ours answered 2xx, or theirs received) restarts the interval.
@@ -141,23 +167,35 @@ impl SessionTimer {
         self.refresher = refresher;
         self.last_refresh = now;
         self.refresh_in_flight = false;
+        self.retry_at = None;
+        self.failed_refreshes = 0;
     }
 
     fn we_refresh_next(&self) -> bool {
         self.refresher == Refresher::Uas && !self.refresh_in_flight
     }
 
+    /// When the session is over unless refreshed. Section 10: the side that is not the
+    /// refresher sends BYE at the interval less min(32 s, interval/3), leaving the
+    /// refresher's request time to arrive; as the refresher we give up no later, since a
+    /// refresh arriving after that finds the peer gone anyway.
+    fn expiry(&self) -> Instant {
+        let interval = Duration::from_secs(u64::from(self.interval));
+        let margin = Duration::from_secs(32).min(interval / 3);
+        self.last_refresh + interval - margin
+    }
+
     /// When something must happen next.
     pub fn deadline(&self) -> Instant {
-        let interval = Duration::from_secs(u64::from(self.interval));
+        let expiry = self.expiry();
         if self.we_refresh_next() {
-            // Section 10: the refresher refreshes at half the interval.
-            self.last_refresh + interval / 2
+            // Section 10: the refresher refreshes at half the interval, or when a
+            // postponed or failed attempt asked to be retried.
+            let interval = Duration::from_secs(u64::from(self.interval));
+            let due = self.retry_at.unwrap_or(self.last_refresh + interval / 2);
+            due.min(expiry)
         } else {
-            // Section 10: the other side waits the interval less min(32 s, interval/3)
-            // before giving up, leaving the refresher's request time to arrive.
-            let margin = Duration::from_secs(32).min(interval / 3);
-            self.last_refresh + interval - margin
+            expiry
         }
     }
 
@@ -165,7 +203,7 @@ impl SessionTimer {
         if now < self.deadline() {
             return None;
         }
-        Some(if self.we_refresh_next() {
+        Some(if self.we_refresh_next() && now < self.expiry() {
             SessionTimerAction::SendRefresh
         } else {
             SessionTimerAction::Expire
@@ -176,6 +214,27 @@ impl SessionTimer {
     /// the next deadline is the session's real expiry.
     pub fn refresh_sent(&mut self) {
         self.refresh_in_flight = true;
+        self.retry_at = None;
+    }
+
+    /// A refresh came due but could not be sent (their re-offer, or our 2xx to one,
+    /// is still open: RFC 3261 14.1 allows one INVITE offer/answer at a time). Ask
+    /// again at `at`; the interval is not restarted, so if the session is never
+    /// refreshed it still ends at expiry. Their re-offer answered 2xx with
+    /// Session-Expires is itself a refresh (`refreshed`) and cancels the retry.
+    pub fn postpone(&mut self, at: Instant) {
+        self.refresh_in_flight = false;
+        self.retry_at = Some(at);
+    }
+
+    /// Our refresh was answered with an error other than 408/481 (RFC 4028 section 10:
+    /// only a 2xx refreshes). The interval is not restarted: retry at `retry_in` after
+    /// `now`, or, when that is `None`, with back-off (2, 4, 8 … 32 s) for repeated
+    /// failures. Whatever the retries, the session ends at expiry if none succeeds.
+    pub fn refresh_failed(&mut self, now: Instant, retry_in: Option<Duration>) {
+        let backoff = Duration::from_secs(2 << self.failed_refreshes.min(4));
+        self.failed_refreshes = self.failed_refreshes.saturating_add(1);
+        self.postpone(now + retry_in.unwrap_or(backoff));
     }
 }
 
@@ -229,6 +288,42 @@ mod tests {
         assert_eq!(
             POLICY.decide(&request(Some(60), None, true)),
             SessionTimerDecision::TooSmall { min_se: 90 }
+        );
+    }
+
+    /// RFC 4028 section 9: never below the request's Min-SE, even when it asks for less.
+    #[test]
+    fn interval_below_the_requests_own_min_se() {
+        let mut asked = request(Some(300), Some(Refresher::Uac), true);
+        asked.min_se = Some(600);
+        assert_eq!(
+            POLICY.decide(&asked),
+            SessionTimerDecision::TooSmall { min_se: 600 }
+        );
+        // Its retry after the 422 (Session-Expires raised to Min-SE) is accepted.
+        asked.session_expires = Some(600);
+        assert!(matches!(
+            POLICY.decide(&asked),
+            SessionTimerDecision::Active { interval: 600, .. }
+        ));
+        // Without `timer` support a 422 is useless: the interval is raised instead.
+        let mut unsupported = request(Some(300), None, false);
+        unsupported.min_se = Some(600);
+        assert_eq!(
+            POLICY.decide(&unsupported),
+            SessionTimerDecision::Active {
+                interval: 600,
+                refresher: Refresher::Uas,
+                require_timer: false
+            }
+        );
+        assert_eq!(
+            POLICY.decide(&request(Some(60), None, false)),
+            SessionTimerDecision::Active {
+                interval: 90,
+                refresher: Refresher::Uas,
+                require_timer: false
+            }
         );
     }
 
@@ -333,6 +428,56 @@ mod tests {
             timer.poll(at + Duration::from_secs(268)),
             Some(SessionTimerAction::Expire)
         );
+    }
+
+    #[test]
+    fn postponed_refresh_is_asked_again_but_never_past_expiry() {
+        let start = Instant::now() + Duration::from_secs(1000);
+        let mut timer = SessionTimer::start(start, 120, Refresher::Uas);
+        let due = start + Duration::from_secs(60);
+        assert_eq!(timer.poll(due), Some(SessionTimerAction::SendRefresh));
+        timer.postpone(due + Duration::from_secs(2));
+        assert_eq!(timer.poll(due + Duration::from_secs(1)), None);
+        assert_eq!(
+            timer.poll(due + Duration::from_secs(2)),
+            Some(SessionTimerAction::SendRefresh)
+        );
+        // A retry beyond expiry (120 − 32 = 88 s) is cut to it, and expiry means BYE.
+        timer.postpone(start + Duration::from_secs(100));
+        assert_eq!(timer.deadline(), start + Duration::from_secs(88));
+        assert_eq!(
+            timer.poll(start + Duration::from_secs(88)),
+            Some(SessionTimerAction::Expire)
+        );
+        // A refresh clears the retry.
+        timer.refreshed(start + Duration::from_secs(70), 120, Refresher::Uas);
+        assert_eq!(timer.deadline(), start + Duration::from_secs(130));
+    }
+
+    #[test]
+    fn failed_refreshes_back_off_without_restarting_the_interval() {
+        let start = Instant::now() + Duration::from_secs(1000);
+        let at = |n: u64| start + Duration::from_secs(n);
+        let mut timer = SessionTimer::start(start, 600, Refresher::Uas);
+        timer.refresh_sent();
+        timer.refresh_failed(at(301), None);
+        assert_eq!(timer.deadline(), at(303));
+        timer.refresh_sent();
+        timer.refresh_failed(at(304), None);
+        assert_eq!(timer.deadline(), at(308));
+        timer.refresh_sent();
+        timer.refresh_failed(at(309), Some(Duration::from_millis(2500)));
+        assert_eq!(timer.deadline(), at(309) + Duration::from_millis(2500));
+        // Still bound to the original expiry, 600 − 32 s after the last success.
+        timer.refresh_sent();
+        timer.refresh_failed(at(560), None);
+        assert_eq!(timer.deadline(), at(568));
+        assert_eq!(timer.poll(at(568)), Some(SessionTimerAction::Expire));
+        // A success resets the back-off.
+        timer.refreshed(at(400), 600, Refresher::Uas);
+        timer.refresh_sent();
+        timer.refresh_failed(at(701), None);
+        assert_eq!(timer.deadline(), at(703));
     }
 
     #[test]

@@ -46,10 +46,10 @@ pub struct Call {
     /// Where our responses go (the connection, or once it is closed the Via's sent-by)
     /// and our requests when the route set and Contact name no usable address.
     pub peer: Peer,
-    /// The INVITE that created the call: theirs, or ours (the last one, after digest retries).
     /// Where the INVITE came from: for TCP the connection's far end, which `peer` is
     /// not (its `addr` is the Via's sent-by, where responses reconnect to).
     pub source: Peer,
+    /// The INVITE that created the call: theirs, or ours (the last one, after digest retries).
     pub invite: Request,
     pub direction: Direction,
     pub dialog: Dialog,

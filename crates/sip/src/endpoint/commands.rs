@@ -1,10 +1,12 @@
 //! What the call logic tells the endpoint to do with a call.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use crate::dialog::session_timer::{SessionTimer, SessionTimerDecision};
+use crate::dialog::session_timer::{
+    parse_session_expires, Refresher, SessionTimer, SessionTimerDecision,
+};
 use crate::message::{HeaderName, Method, Request, Response};
 use crate::transaction::{InviteClient, NonInviteClient, TwoXxRetransmitter};
 
@@ -12,8 +14,14 @@ use super::build;
 use super::call::CallState;
 use super::client::{ClientMachine, ClientPurpose, ClientTransaction};
 use super::routing::in_dialog_destination;
+use super::server::ServerKey;
 use super::types::{CallEndReason, CallHandle, CommandError, ReofferMethod, Transport};
 use super::Endpoint;
+
+/// How long a session refresh that came due during another offer/answer waits before
+/// trying again: long enough for the call logic to answer a re-offer and the ACK to
+/// arrive, short against any interval (at least 90 s, RFC 4028 section 4).
+const REFRESH_POSTPONE: Duration = Duration::from_secs(2);
 
 impl Endpoint {
     /// Sends 180 Ringing (or 183 with early media when `sdp` is given).
@@ -23,14 +31,12 @@ impl Endpoint {
         call: CallHandle,
         sdp: Option<Bytes>,
     ) -> Result<(), CommandError> {
-        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
-        if state.state != CallState::Incoming {
-            return Err(CommandError::WrongState("ring needs an unanswered call"));
-        }
-        let Some(key) = state.invite_server().cloned() else {
-            return Err(CommandError::WrongState("ring needs an unanswered call"));
-        };
-        let (invite, tag) = (state.invite.clone(), state.dialog.id.local_tag.clone());
+        let Unanswered {
+            key,
+            invite,
+            tag,
+            transport,
+        } = self.unanswered_incoming(call, "ring needs an unanswered call")?;
         let mut response = match &sdp {
             Some(_) => self.response_with_tag(&invite, 183, "Session Progress", &tag),
             None => self.response_with_tag(&invite, 180, "Ringing", &tag),
@@ -38,14 +44,10 @@ impl Endpoint {
         // A tagged 1xx creates the early dialog, so like the 2xx it must echo the
         // Record-Route (RFC 3261 12.1.1); without it the UAC's early route set (for
         // UPDATE or BYE in the early dialog) bypasses the proxies that asked to stay in.
-        for record_route in invite.headers.get_all(&HeaderName::RecordRoute) {
-            response
-                .headers
-                .push(HeaderName::RecordRoute, record_route.to_owned());
-        }
+        echo_record_route(&invite, &mut response);
         response.headers.push(
             HeaderName::Contact,
-            build::contact_header(&self.config, state.peer.transport),
+            build::contact_header(&self.config, transport),
         );
         if let Some(sdp) = sdp {
             response = build::with_sdp(response, sdp);
@@ -63,6 +65,25 @@ impl Endpoint {
         Ok(())
     }
 
+    /// The call as `ring`, `accept_call` and `reject_call` need it: an incoming call not
+    /// answered yet. `needs` says which command refused it otherwise.
+    fn unanswered_incoming(
+        &self,
+        call: CallHandle,
+        needs: &'static str,
+    ) -> Result<Unanswered, CommandError> {
+        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
+        match state.invite_server() {
+            Some(key) if state.state == CallState::Incoming => Ok(Unanswered {
+                key: key.clone(),
+                invite: state.invite.clone(),
+                tag: state.dialog.id.local_tag.clone(),
+                transport: state.peer.transport,
+            }),
+            _ => Err(CommandError::WrongState(needs)),
+        }
+    }
+
     /// Answers the INVITE with 200 OK carrying `sdp`: our answer when the INVITE had an
     /// offer, our offer when it had none (the answer then comes in the ACK).
     pub fn accept_call(
@@ -71,14 +92,8 @@ impl Endpoint {
         call: CallHandle,
         sdp: Bytes,
     ) -> Result<(), CommandError> {
-        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
-        if state.state != CallState::Incoming {
-            return Err(CommandError::WrongState("accept needs an unanswered call"));
-        }
-        let Some(key) = state.invite_server().cloned() else {
-            return Err(CommandError::WrongState("accept needs an unanswered call"));
-        };
-        let invite = state.invite.clone();
+        let Unanswered { key, invite, .. } =
+            self.unanswered_incoming(call, "accept needs an unanswered call")?;
         let decision = self.session_timer_decision(&invite);
         let response = self.ok_with_session(call, &invite, decision, sdp.clone());
         let bytes = response.to_bytes();
@@ -120,14 +135,9 @@ impl Endpoint {
         if !(300..700).contains(&status) {
             return Err(CommandError::BadStatus(status));
         }
-        let state = self.calls.get(&call).ok_or(CommandError::UnknownCall)?;
-        if state.state != CallState::Incoming {
-            return Err(CommandError::WrongState("reject needs an unanswered call"));
-        }
-        let Some(key) = state.invite_server().cloned() else {
-            return Err(CommandError::WrongState("reject needs an unanswered call"));
-        };
-        let (invite, tag) = (state.invite.clone(), state.dialog.id.local_tag.clone());
+        let Unanswered {
+            key, invite, tag, ..
+        } = self.unanswered_incoming(call, "reject needs an unanswered call")?;
         let mut response = self.response_with_tag(&invite, status, reason, &tag);
         for (name, value) in headers {
             response.headers.push(name, value);
@@ -221,17 +231,23 @@ impl Endpoint {
         let Some(state) = self.calls.get_mut(&call) else {
             return;
         };
-        // Either way the timer must stop asking for a refresh: left as it was, its
-        // deadline stays in the past, poll_timeout() keeps returning it and the shell
-        // spins. From here on it watches for expiry; the answer to whichever request
-        // is under way restarts it (session_refresh_response, handle_client_outcome).
-        if let Some(timer) = state.session_timer.as_mut() {
-            timer.refresh_sent();
-        }
+        let Some(timer) = state.session_timer.as_mut() else {
+            return;
+        };
         if state.own_request_in_flight || state.pending_reoffer.is_some() || state.two_xx.is_some()
         {
-            return; // the session is being renegotiated anyway
+            // Another offer/answer is under way (RFC 3261 14.1: one at a time). Marking
+            // the refresh as sent here would leave nothing to restart the timer if that
+            // exchange fails (their re-INVITE refused 488), and we would end our own call
+            // at expiry. Ask again shortly instead; if their re-offer succeeds with
+            // Session-Expires, its 2xx is the refresh (session_refresh_response).
+            timer.postpone(now + REFRESH_POSTPONE);
+            return;
         }
+        // From here on the timer watches for expiry only, so its deadline does not stay
+        // in the past (poll_timeout would spin); the answer restarts it
+        // (handle_client_outcome).
+        timer.refresh_sent();
         let (method, body) = if state.peer_allows_update {
             (Method::Update, None)
         } else {
@@ -239,6 +255,33 @@ impl Endpoint {
         };
         state.own_request_in_flight = true;
         let _ = self.start_in_dialog_request(now, call, method, body);
+    }
+
+    /// A 2xx to our refresh: its Session-Expires rules (RFC 4028 section 7.4, processed as
+    /// section 7.2 says for the INVITE): the interval it names, and `refresher=uac` there
+    /// means we keep refreshing. Without Session-Expires there is no session expiration
+    /// any more (7.2), so the timer stops. `handle_client_outcome` then restarts the
+    /// timer it leaves, which repeats these values.
+    pub(super) fn refresh_answered(&mut self, now: Instant, call: CallHandle, ok: &Response) {
+        let Some(state) = self.calls.get_mut(&call) else {
+            return;
+        };
+        let Some(timer) = state.session_timer.as_mut() else {
+            return;
+        };
+        let answered = ok.headers.get(&HeaderName::SessionExpires);
+        match answered.and_then(parse_session_expires) {
+            // The UAS must name the refresher (section 9); if it did not, refreshing
+            // ourselves is the safe choice, as for the INVITE's 2xx.
+            Some((interval, refresher)) => {
+                timer.refreshed_as_uac(now, interval, refresher.unwrap_or(Refresher::Uac))
+            }
+            // A Session-Expires we cannot parse is not an absent one: keep ours.
+            None if answered.is_some() => {
+                tracing::info!(%call, "unparseable Session-Expires in a refresh's 2xx");
+            }
+            None => state.session_timer = None,
+        }
     }
 
     /// Builds and sends a request in the call's dialog through a new client transaction.
@@ -324,14 +367,10 @@ impl Endpoint {
             .calls
             .get(&call)
             .map(|c| (c.dialog.id.local_tag.clone(), c.peer.transport))
-            .unwrap_or_default_pair();
+            .unwrap_or((String::new(), Transport::Udp));
         let mut response =
             build::with_capabilities(self.response_with_tag(request, 200, "OK", &tag));
-        for record_route in request.headers.get_all(&HeaderName::RecordRoute) {
-            response
-                .headers
-                .push(HeaderName::RecordRoute, record_route.to_owned());
-        }
+        echo_record_route(request, &mut response);
         response.headers.push(
             HeaderName::Contact,
             build::contact_header(&self.config, transport),
@@ -387,8 +426,19 @@ impl Endpoint {
     }
 }
 
-/// The CSeq number of a request that passed validation (so it has exactly one CSeq).
-fn cseq_number(request: &Request) -> u32 {
+/// An incoming call not answered yet (`Endpoint::unanswered_incoming`).
+struct Unanswered {
+    /// The server transaction of their INVITE.
+    key: ServerKey,
+    invite: Request,
+    /// Our To tag, chosen when the call arrived.
+    tag: String,
+    transport: Transport,
+}
+
+/// The CSeq number of a request that passed validation or that we built (either way it
+/// has exactly one CSeq).
+pub(super) fn cseq_number(request: &Request) -> u32 {
     request
         .headers
         .get(&HeaderName::CSeq)
@@ -396,12 +446,12 @@ fn cseq_number(request: &Request) -> u32 {
         .map_or(0, |c| c.seq)
 }
 
-trait DefaultPair {
-    fn unwrap_or_default_pair(self) -> (String, Transport);
-}
-
-impl DefaultPair for Option<(String, Transport)> {
-    fn unwrap_or_default_pair(self) -> (String, Transport) {
-        self.unwrap_or((String::new(), Transport::Udp))
+/// Copies the request's Record-Route into a response that creates a dialog (a tagged
+/// 1xx or the 2xx), in order (RFC 3261 12.1.1).
+fn echo_record_route(request: &Request, response: &mut Response) {
+    for record_route in request.headers.get_all(&HeaderName::RecordRoute) {
+        response
+            .headers
+            .push(HeaderName::RecordRoute, record_route.to_owned());
     }
 }

@@ -296,12 +296,31 @@ impl Endpoint {
             None | Some(408) | Some(481) => {
                 self.end_call_with_bye(now, call, CallEndReason::RefreshFailed)
             }
-            Some(_) => {
-                // Any other final answer still proves the peer holds the dialog, which is
-                // what the refresh is for, so the session goes on for another interval.
+            Some(200..=299) => {
+                // The 2xx's Session-Expires was applied as it arrived (refresh_answered:
+                // its interval and refresher rule, RFC 4028 7.4); restarting with what
+                // the timer now holds repeats it, and keeps a 2xx that reached us some
+                // other way a refresh.
                 if let Some(timer) = state.session_timer.as_mut() {
                     let (interval, refresher) = (timer.interval, timer.refresher);
                     timer.refreshed(now, interval, refresher);
+                }
+            }
+            Some(status) => {
+                // Section 10: only a 2xx refreshes the session. Any other answer leaves
+                // the interval running; we try again while time remains and send BYE
+                // (SessionExpired) at expiry if no refresh succeeds.
+                let retry_in = (status == 491).then(|| {
+                    // Glare (RFC 3261 14.1): they have an offer/answer of their own under
+                    // way. Retry after a random 2.1 to 4 s, drawn from our generator.
+                    std::time::Duration::from_millis(self.rng.gen_range(2100..=4000))
+                });
+                if let Some(timer) = self
+                    .calls
+                    .get_mut(&call)
+                    .and_then(|c| c.session_timer.as_mut())
+                {
+                    timer.refresh_failed(now, retry_in);
                 }
             }
         }

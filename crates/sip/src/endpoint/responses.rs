@@ -82,6 +82,9 @@ impl Endpoint {
                 .get_mut(&key)
                 .is_some_and(|t| !std::mem::replace(&mut t.reported, true));
             if first_final {
+                if let (ClientPurpose::Refresh { call, .. }, 200..=299) = (purpose, status) {
+                    self.refresh_answered(now, call, &response);
+                }
                 self.handle_client_outcome(now, ClientOutcome::Final { purpose, status });
             }
         }

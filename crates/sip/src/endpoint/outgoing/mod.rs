@@ -14,11 +14,12 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
-use crate::message::{HeaderName, Request};
+use crate::message::Request;
 use crate::transaction::{ClientTransactionKey, InviteClient, NonInviteClient};
 
 use super::build::our_host;
 use super::client::{ClientMachine, ClientPurpose, ClientTransaction};
+use super::commands::cseq_number;
 use super::types::{
     CallEndReason, CallHandle, CommandError, DigestAccount, Event, OutgoingCall, Peer, Transmit,
 };
@@ -58,6 +59,10 @@ pub struct OutgoingInvite {
     pub acks: Vec<SentAck>,
     /// `CallFailed` was sent (or the call was answered): no second verdict.
     pub settled: bool,
+    /// We already retried once after a 422. RFC 4028 7.3 needs one retry (the 422 names
+    /// the largest Min-SE on the path so far); a peer raising it again and again would
+    /// otherwise keep the call retrying without end.
+    pub min_se_retried: bool,
 }
 
 /// An ACK we sent for a 2xx, kept for that 2xx's retransmissions.
@@ -115,6 +120,7 @@ impl Endpoint {
                 answered_tag: None,
                 acks: Vec::new(),
                 settled: false,
+                min_se_retried: false,
             },
         );
         self.collect(now);
@@ -345,7 +351,7 @@ impl Endpoint {
             super::routing::in_dialog_destination(&state.dialog, state.source, state.peer);
         // The ACK carries the INVITE's CSeq number whatever the dialog sent since.
         let mut dialog = state.dialog.clone();
-        dialog.local_cseq = requests_cseq(&state.invite);
+        dialog.local_cseq = cseq_number(&state.invite);
         let ack = requests::ack_for_2xx(
             &config,
             &mut dialog,
@@ -364,13 +370,4 @@ impl Endpoint {
         }
         self.transmits.push_back(Transmit { to, bytes });
     }
-}
-
-/// The CSeq number of a request we built (it always has one).
-fn requests_cseq(request: &Request) -> u32 {
-    request
-        .headers
-        .get(&HeaderName::CSeq)
-        .and_then(|c| crate::message::CSeq::parse(c).ok())
-        .map_or(0, |c| c.seq)
 }

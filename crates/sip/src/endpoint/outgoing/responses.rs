@@ -104,7 +104,10 @@ impl Endpoint {
         if outgoing.key != *key || outgoing.settled {
             return;
         }
-        if response.status == 422 && outgoing.cancel == CancelState::NotAsked {
+        if response.status == 422
+            && outgoing.cancel == CancelState::NotAsked
+            && !outgoing.min_se_retried
+        {
             let branch = self.new_branch();
             let retry = self
                 .outgoing
@@ -112,6 +115,9 @@ impl Endpoint {
                 .and_then(|o| requests::retry_with_min_se(&o.request, response, &branch));
             if let Some(request) = retry {
                 self.resend_invite(now, call, request, &branch, None);
+                if let Some(outgoing) = self.outgoing.get_mut(&call) {
+                    outgoing.min_se_retried = true;
+                }
                 return;
             }
         }

@@ -12,6 +12,7 @@ mod calls;
 mod errors;
 mod outgoing;
 mod proxy;
+mod refresh;
 mod reinvite;
 mod routing;
 mod session_timers;

@@ -926,6 +926,25 @@ fn session_interval_too_small_is_retried_with_min_se() {
     h.assert_drained();
 }
 
+/// RFC 4028 7.3 needs one retry after 422; a second 422, even naming a larger Min-SE,
+/// fails the call instead of retrying without end.
+#[test]
+fn session_interval_too_small_is_retried_only_once() {
+    let mut h = Harness::new();
+    let mut call = call_to_peer(Some(ANSWER));
+    call.session_expires = Some(90);
+    let (call, first) = h.place(call);
+    h.reply(&Uas::new(&first).reply(422, &["Min-SE: 600"]));
+    let sent = h.sent();
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+    let retry = &sent[1];
+    assert_eq!(retry.request().method, Method::Invite);
+    h.reply(&Uas::new(retry).reply(422, &["Min-SE: 1200"]));
+    assert_eq!(h.sent_one().request().method, Method::Ack);
+    assert_eq!(failed(&h.events()), vec![(call, Some(422))]);
+    h.assert_drained();
+}
+
 /// Over TCP nothing is retransmitted, Via and Contact say TCP, and a failure ends the
 /// transaction at once (Timer D is zero on reliable transports).
 #[test]
