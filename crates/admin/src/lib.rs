@@ -6,5 +6,8 @@
 //! `rules` does IO or reads a clock or a global random source: randomness comes in as an
 //! `&mut impl RngCore + CryptoRng`, time as `now: i64` (Unix seconds). The database lives in
 //! `dialbridge-store`; domain services join the two.
+//!
+//! [`mail`] delivers the store's mail outbox over SMTP or into `.eml` files.
 
+pub mod mail;
 pub mod rules;
