@@ -456,3 +456,28 @@ async fn bad_configuration_is_refused_up_front() {
     }));
     assert!(MailDelivery::new(&no_cert, dir.path()).is_err());
 }
+
+#[tokio::test]
+async fn silent_server_times_out_and_is_retried() {
+    // Accepts connections (the kernel completes the handshake) but never greets.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path()).await;
+    let a = enqueue(&store, new_mail("alice@example.com", "Slow")).await;
+    let b = enqueue(&store, new_mail("bob@example.com", "Slow 2")).await;
+    let cfg = config(Some(SmtpConfig {
+        timeout_secs: 1,
+        ..smtp(port, Security::None)
+    }));
+    let d = delivery(&cfg, dir.path());
+    let started = std::time::Instant::now();
+    assert_eq!(d.deliver_due(&store, T0).await.unwrap(), report(0, 2, 0));
+    // One timeout for the round, not one per mail.
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    for id in [a, b] {
+        let (_, _, next, error) = status(&store, id).await;
+        assert_eq!(next, T0 + 60);
+        assert!(error.unwrap().contains("no answer within 1 s"));
+    }
+}

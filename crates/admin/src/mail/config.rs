@@ -64,7 +64,7 @@ pub struct SmtpConfig {
     /// With `password`, log in (PLAIN or LOGIN, only over TLS unless `security = "none"`).
     pub username: Option<String>,
     pub password: Option<String>,
-    /// Limit for connecting and for each SMTP command.
+    /// Limit for one mail's whole SMTP exchange, from connecting to the server's last answer.
     #[serde(default = "default_timeout_secs")]
     pub timeout_secs: u64,
     /// A PEM file of extra certificate authorities to trust besides the system's: a private

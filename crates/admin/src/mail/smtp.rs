@@ -14,6 +14,7 @@ use std::time::Duration;
 /// mails a minute, and a fresh connection never trips over one the server timed out.
 pub(crate) struct SmtpSender {
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    timeout: Duration,
 }
 
 impl SmtpSender {
@@ -23,9 +24,10 @@ impl SmtpSender {
             return Err(MailConfigError("mail.smtp.host is empty".to_owned()));
         }
         // `builder_dangerous` only means "no TLS chosen yet": we always set it below.
+        let timeout = Duration::from_secs(config.timeout_secs.max(1));
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
             .port(config.port_or_default())
-            .timeout(Some(Duration::from_secs(config.timeout_secs.max(1))));
+            .timeout(Some(timeout));
         builder = match config.security {
             Security::None => builder.tls(Tls::None),
             Security::Starttls => builder.tls(Tls::Required(tls_parameters(config, host)?)),
@@ -47,15 +49,20 @@ impl SmtpSender {
         }
         Ok(SmtpSender {
             transport: builder.build(),
+            timeout,
         })
     }
 
     pub(crate) async fn send(&self, message: &Message) -> Result<(), AttemptError> {
-        self.transport
-            .send(message.clone())
-            .await
-            .map(drop)
-            .map_err(|e| classify_smtp(&e))
+        // lettre's async timeout covers connecting only: a server that accepts and then
+        // stays silent would hold the outbox forever, so the whole exchange gets a deadline.
+        match tokio::time::timeout(self.timeout, self.transport.send(message.clone())).await {
+            Ok(result) => result.map(drop).map_err(|e| classify_smtp(&e)),
+            Err(_) => Err(AttemptError::Unavailable(format!(
+                "SMTP: no answer within {} s",
+                self.timeout.as_secs()
+            ))),
+        }
     }
 }
 
