@@ -9,7 +9,9 @@
 //!
 //! [`acp_csv`] exports organizers for a third-party audio conferencing provider and imports
 //! the file it sends back (checked in full first, then written in one transaction).
+//! [`mail`] delivers the store's mail outbox over SMTP or into `.eml` files.
 
 pub mod acp_csv;
+pub mod mail;
 pub mod rules;
 pub mod services;
