@@ -82,6 +82,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DIR", env = "DIALBRIDGE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Database URL: `sqlite://PATH` or `postgres://USER@HOST/DB` [default: the embedded
+    /// SQLite file `dialbridge.db` in the data dir].
+    #[arg(long, value_name = "URL", env = "DIALBRIDGE_DATABASE")]
+    pub database: Option<String>,
+
     /// Address written into Contact, Via and SDP when it differs from the listen address
     /// (behind NAT, or when listening on 0.0.0.0).
     #[arg(long, value_name = "IP", env = "DIALBRIDGE_PUBLIC_ADDRESS")]

@@ -69,10 +69,14 @@ impl<'de> Deserialize<'de> for PortRange {
 }
 
 /// The TOML file, section by section. Every key is optional.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
+    /// `sqlite://PATH` or `postgres://...`; the embedded SQLite file in the data dir when unset.
+    pub database: Option<String>,
+    /// Organizer mail: SMTP relay and sender (`.eml` files in the data dir without SMTP).
+    pub mail: Option<dialbridge_admin::mail::MailConfig>,
     #[serde(default)]
     pub sip: SipSection,
     #[serde(default)]
@@ -108,6 +112,8 @@ pub struct SipSection {
 #[serde(deny_unknown_fields)]
 pub struct HttpSection {
     pub listen: Option<SocketAddr>,
+    /// How people reach the HTTP listener from outside (links in mails and invitations).
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -120,6 +126,11 @@ pub struct MediaSection {
 #[derive(Debug, Serialize)]
 pub struct Settings {
     pub data_dir: PathBuf,
+    /// None: the embedded SQLite file in `data_dir`.
+    pub database: Option<String>,
+    #[serde(skip)]
+    pub mail: dialbridge_admin::mail::MailConfig,
+    pub public_url: String,
     pub sip_listen: SocketAddr,
     pub http_listen: SocketAddr,
     pub rtp_ports: PortRange,
@@ -172,17 +183,24 @@ impl Settings {
         if session_expires < min_session_expires {
             bail!("sip.session_expires ({session_expires}) is below sip.min_session_expires ({min_session_expires})");
         }
+        let http_listen = args
+            .http_listen
+            .or(file.http.listen)
+            .unwrap_or(DEFAULT_HTTP_LISTEN);
         Ok(Settings {
+            database: args.database.clone().or(file.database),
+            mail: file.mail.unwrap_or_default(),
+            public_url: file
+                .http
+                .public_url
+                .unwrap_or_else(|| format!("http://{http_listen}/")),
             data_dir: args
                 .data_dir
                 .clone()
                 .or(file.data_dir)
                 .unwrap_or_else(|| PathBuf::from("data")),
             sip_listen,
-            http_listen: args
-                .http_listen
-                .or(file.http.listen)
-                .unwrap_or(DEFAULT_HTTP_LISTEN),
+            http_listen,
             rtp_ports: args
                 .rtp_ports
                 .or(file.media.rtp_ports)

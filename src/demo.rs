@@ -3,9 +3,10 @@
 use dialbridge_sip::trunk::{CalledNumberFrom, TrunkConfig};
 
 use crate::config::Settings;
+use crate::demo_seed::DemoDetails;
 
-/// The number the banner tells people to dial; any number is answered in the demo.
-pub const DEMO_NUMBER: &str = "+15550100";
+/// The trunk the demo trusts: loopback only.
+pub const DEMO_TRUNK: &str = "demo-loopback";
 
 /// Trusts loopback (and nothing else) when no trunk is configured, so a softphone on
 /// this machine can call in while the outside world still gets 403.
@@ -18,7 +19,7 @@ pub fn prepare(settings: &mut Settings) {
         .filter_map(|net| net.parse().ok())
         .collect();
     settings.trunks.push(TrunkConfig {
-        name: "demo-loopback".to_owned(),
+        name: DEMO_TRUNK.to_owned(),
         sources: loopback,
         username: None,
         password: None,
@@ -28,7 +29,7 @@ pub fn prepare(settings: &mut Settings) {
     });
 }
 
-pub fn print_banner(settings: &Settings) {
+pub fn print_banner(settings: &Settings, details: &DemoDetails) {
     let port = settings.sip_listen.port();
     let host = settings.public_address;
     let host = if host.is_ipv6() {
@@ -36,20 +37,32 @@ pub fn print_banner(settings: &Settings) {
     } else {
         host.to_string()
     };
-    let number = DEMO_NUMBER.trim_start_matches('+');
+    let number = &details.number;
+    let digits = number.trim_start_matches('+');
     let http = settings.http_listen;
     let lines = [
         String::new(),
         "dialbridge demo is running.".to_owned(),
         String::new(),
         "  Call in from a softphone on this machine (calls from loopback are trusted):".to_owned(),
-        format!("      sip:{DEMO_NUMBER}@{host}:{port}"),
-        format!("  e.g. baresip:  /dial sip:{DEMO_NUMBER}@{host}:{port}"),
-        format!("       SIPp:     sipp -sn uac -s {number} -p 5070 -m 1 {host}:{port}"),
+        format!("      sip:{number}@{host}:{port}"),
+        format!("  e.g. baresip:  /dial sip:{number}@{host}:{port}"),
+        format!("       SIPp:     sipp -sn uac -s {digits} -p 5070 -m 1 {host}:{port}"),
+        String::new(),
+        format!("  Demo Organization, organizer demo.organizer@example.com:"),
+        format!(
+            "      dial-in number {number}, conference ID {}, organizer PIN {}",
+            details.conference_id, details.pin
+        ),
+        "  (the PIN is new at every demo start; it is stored only as a hash)".to_owned(),
         String::new(),
         "  The call is answered with a correct SIP/SDP exchange and an RTP port; it is".to_owned(),
-        "  silent for now (prompts, conference IDs and PINs arrive with the media and".to_owned(),
-        "  dial-in work).".to_owned(),
+        "  silent for now: the voice prompts that ask for the conference ID and PIN".to_owned(),
+        "  arrive with the media engine and the dial-in flow.".to_owned(),
+        format!(
+            "  Mail to the organizer: {}/outbox/*.eml",
+            settings.data_dir.display()
+        ),
         format!("  Health: http://{http}/healthz        Stop: Ctrl-C"),
         String::new(),
     ];

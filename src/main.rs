@@ -6,6 +6,7 @@ mod calls;
 mod cli;
 mod config;
 mod demo;
+mod demo_seed;
 mod http;
 mod logging;
 mod rtp_ports;
@@ -24,6 +25,12 @@ use dialbridge_sip::endpoint::{Endpoint, EndpointConfig};
 use dialbridge_sip::trunk::TrunkTable;
 use rand::RngCore;
 use tokio::sync::watch;
+
+use dialbridge_admin::mail::MailDelivery;
+use dialbridge_admin::rules::pin::PinHasher;
+use dialbridge_admin::rules::web_url::WebUrl;
+use dialbridge_admin::services::{AdminService, ServiceConfig};
+use dialbridge_store::Store;
 
 use crate::calls::{CallControl, CallStats};
 use crate::cli::{Cli, Command, ServeArgs};
@@ -49,6 +56,43 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The embedded SQLite file in the data dir, or the database `--database` names.
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let store = match &settings.database {
+        Some(url) => Store::connect(url).await,
+        None => Store::open_in_dir(&settings.data_dir).await,
+    };
+    store.context("cannot open the database")
+}
+
+fn admin_service(settings: &Settings, store: Store) -> anyhow::Result<AdminService> {
+    let public_base_url = WebUrl::parse(&settings.public_url)
+        .map_err(|error| anyhow::anyhow!("invalid [http] public_url: {error}"))?;
+    // iCalendar UIDs need a host name: the public URL's, without scheme, port or path.
+    let authority = public_base_url
+        .as_str()
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    let calendar_host = if host.is_empty() {
+        "dialbridge.invalid"
+    } else {
+        host
+    }
+    .to_owned();
+    let config = ServiceConfig {
+        default_sender: settings.mail.from.clone(),
+        public_base_url,
+        calendar_host,
+    };
+    Ok(AdminService::new(store, config, PinHasher::new()))
 }
 
 fn print_config(args: &ServeArgs) -> anyhow::Result<()> {
@@ -103,7 +147,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // the first call's INVITE handling: the 200 OK came late and, its retransmit timer
     // being due at once, twice. Loading it here puts that cost at startup.
     if let Some((_, trunk)) = trunks.iter().next() {
-        let _ = dialbridge_sip::trunk::normalize_called_number(trunk, demo::DEMO_NUMBER);
+        let _ = dialbridge_sip::trunk::normalize_called_number(trunk, demo_seed::DEMO_NUMBER);
     }
     if settings.trunks.is_empty() {
         tracing::warn!(
@@ -111,6 +155,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
              (see docs/sip-trunks.md, or run `dialbridge serve --demo`)"
         );
     }
+
+    let store = open_store(&settings).await?;
+    let admin = admin_service(&settings, store.clone())?;
+    let demo_details = if settings.demo {
+        Some(
+            demo_seed::seed(&admin)
+                .await
+                .context("cannot prepare the demo data")?,
+        )
+    } else {
+        None
+    };
+    let mail = MailDelivery::new(&settings.mail, &settings.data_dir)
+        .map_err(|error| anyhow::anyhow!("invalid [mail] settings: {error}"))?;
 
     let ports = RtpPortPool::new(settings.sip_listen.ip(), settings.rtp_ports);
     let stats = Arc::new(CallStats::default());
@@ -148,16 +206,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         public_address = %settings.public_address, trunks = settings.trunks.len(),
         "dialbridge is listening"
     );
-    if settings.demo {
-        demo::print_banner(&settings);
+    if let Some(details) = &demo_details {
+        demo::print_banner(&settings, details);
     }
 
+    let mut mail_shutdown = shutdown_rx.clone();
+    let mail_task = tokio::spawn(async move {
+        mail.run(&store, async move {
+            let _ = mail_shutdown.changed().await;
+        })
+        .await;
+    });
     let sip_task = tokio::spawn(sip.run(shutdown_rx));
     let signal = shutdown::requested().await?;
     tracing::info!(signal, "shutting down: hanging up calls");
     let _ = shutdown_tx.send(true);
     sip_task.await.context("SIP task panicked")??;
     http_task.await.context("HTTP task panicked")??;
+    mail_task.await.context("mail task panicked")?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -8,7 +8,7 @@ mod support;
 use support::{Baresip, Lab, Tone};
 
 /// What the demo banner tells people to dial, with the default ports.
-const BANNER_URI: &str = "sip:+15550100@127.0.0.1:5060";
+const BANNER_URI: &str = "sip:+14155550100@127.0.0.1:5060";
 
 /// Starts the phone and dials the address the banner printed (not a constant of ours:
 /// if the banner names a wrong address, the call fails).
