@@ -48,6 +48,17 @@ impl Endpoint {
             }
             return;
         }
+        // Before any transaction, 100 Trying or precheck answer: a source no trunk could
+        // admit gets one stateless response, so a spoofed request is not amplified by
+        // retransmissions and a scanner learns nothing of what we support.
+        let to_tag = request
+            .headers
+            .get(&HeaderName::To)
+            .and_then(|to| NameAddr::parse(to).ok())
+            .and_then(|to| to.tag().map(str::to_owned));
+        if self.refuse_untrusted(source, &request, to_tag.is_some()) {
+            return;
+        }
         if request.method == Method::Cancel {
             self.handle_cancel(now, source, request, key);
             return;
@@ -68,11 +79,6 @@ impl Endpoint {
             self.respond_new_transaction(now, source, &request, key, response);
             return;
         }
-        let to_tag = request
-            .headers
-            .get(&HeaderName::To)
-            .and_then(|to| NameAddr::parse(to).ok())
-            .and_then(|to| to.tag().map(str::to_owned));
         match to_tag {
             Some(local_tag) => self.handle_in_dialog(now, source, request, key, local_tag),
             None => self.handle_out_of_dialog(now, source, request, key),
@@ -485,7 +491,13 @@ impl Endpoint {
     }
 
     /// A response sent outside any transaction: for requests we refuse before one exists.
-    fn reply_stateless(&mut self, source: Peer, request: &Request, status: u16, reason: &str) {
+    pub(super) fn reply_stateless(
+        &mut self,
+        source: Peer,
+        request: &Request,
+        status: u16,
+        reason: &str,
+    ) {
         let tag = self.new_tag();
         let response = build::response(
             &self.config,
