@@ -153,3 +153,9 @@ fn ipv4_mapped_sources_match_ipv4_networks() {
     assert!(!policy.serves("::ffff:203.0.113.9".parse().unwrap()));
     assert!(SourcePolicy::default().serves("203.0.113.9".parse().unwrap()));
 }
+
+#[test]
+fn the_default_product_names_no_version() {
+    let config = EndpointConfig::new(IpAddr::V4(OUR_IP), 5060);
+    assert_eq!(config.product, "dialbridge");
+}
