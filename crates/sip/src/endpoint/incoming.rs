@@ -433,12 +433,16 @@ impl Endpoint {
             self.send_final(now, &key, response);
             return;
         }
-        if let Some(call) = self.calls.get_mut(&handle) {
-            call.dialog.refresh_target(&request);
-        }
+        // The remote target moves only when the target refresh succeeds (RFC 6141
+        // section 3.4 and 4): a re-INVITE or UPDATE we refuse, or that is still waiting for
+        // the call logic, leaves it where it was. `answer_reoffer` moves it on a 2xx.
         let offer = (!request.body.is_empty()).then(|| request.body.clone());
         if offer.is_none() && method == ReofferMethod::Update {
-            // An UPDATE without a body only refreshes the session (RFC 4028 section 9).
+            // An UPDATE without a body only refreshes the session (RFC 4028 section 9),
+            // and is answered 200 at once: that success refreshes the target.
+            if let Some(call) = self.calls.get_mut(&handle) {
+                call.dialog.refresh_target(&request);
+            }
             let response = self.session_refresh_response(now, handle, &request, None);
             self.send_final(now, &key, response);
             return;

@@ -341,3 +341,60 @@ fn glare_with_our_own_refresh_is_491() {
     assert_eq!(glare.status(), 491);
     assert!(h.events().is_empty());
 }
+
+/// RFC 6141 section 3.4: a re-INVITE or UPDATE refused with an error leaves the remote
+/// target where it was, so a refused request cannot steer our BYE elsewhere.
+#[test]
+fn a_refused_reinvite_or_update_does_not_move_the_remote_target() {
+    for method in ["INVITE", "UPDATE"] {
+        let mut h = Harness::new();
+        let (call, tag) = h.established(&invite());
+        let re = in_dialog(method, &tag, 2)
+            .sdp(HOLD_OFFER)
+            .contact(Some("<sip:evil@203.0.113.50:9999>"));
+        h.send(&re);
+        let _ = h.sent();
+        assert_eq!(h.events().len(), 1, "{method}: a Reoffer");
+        h.ep.answer_reoffer(h.now, call, Err(488)).unwrap();
+        assert_eq!(h.statuses(), vec![488], "{method}");
+        if method == "INVITE" {
+            h.send(
+                &Req::new("ACK")
+                    .branch("z9hG4bK-invite-2")
+                    .with_to_tag(&tag)
+                    .cseq(2),
+            );
+        }
+        h.ep.hangup(h.now, call).unwrap();
+        let bye = h.sent_one();
+        assert_eq!(
+            bye.request().method,
+            crate::message::Method::Bye,
+            "{method}"
+        );
+        assert_eq!(bye.to, Peer::udp(peer_addr()), "{method}");
+        assert!(
+            !bye.request().uri.to_string().contains("203.0.113.50"),
+            "{method}: {}",
+            bye.request().uri
+        );
+    }
+}
+
+/// The same re-INVITE answered 200 does move it (RFC 3261 12.2.2; RFC 6141 on success).
+#[test]
+fn an_accepted_update_moves_the_remote_target() {
+    let mut h = Harness::new();
+    let (call, tag) = h.established(&invite());
+    let up = in_dialog("UPDATE", &tag, 2)
+        .sdp(HOLD_OFFER)
+        .contact(Some("<sip:moved@192.0.2.1:5070>"));
+    h.send(&up);
+    let _ = h.events();
+    h.ep.answer_reoffer(h.now, call, Ok(Bytes::from(ANSWER)))
+        .unwrap();
+    assert_eq!(h.statuses(), vec![200]);
+    h.ep.hangup(h.now, call).unwrap();
+    let bye = h.sent_one();
+    assert_eq!(bye.request().uri.to_string(), "sip:moved@192.0.2.1:5070");
+}
