@@ -396,6 +396,30 @@ impl Endpoint {
             self.respond_new_transaction(now, source, &request, key, response);
             return;
         }
+        // RFC 3311 5.2: an UPDATE offer while an offer/answer exchange is open. Their
+        // offer in the INVITE is unanswered until our 2xx (we send no reliable 1xx):
+        // 500 with a random Retry-After of 0 to 10 s. Our offer in a 2xx awaits its
+        // answer in the ACK: 491. Without this the call logic would answer the UPDATE,
+        // and the 2xx to the INVITE would then carry an answer to a stale offer.
+        if method == ReofferMethod::Update && !request.body.is_empty() {
+            let theirs_unanswered = call.state == CallState::Incoming && call.invite_had_offer;
+            let ours_unanswered = call.two_xx.is_some() && call.ack_brings_answer;
+            if theirs_unanswered {
+                use rand::Rng;
+                let retry_after = self.rng.gen_range(0..=10u32);
+                let mut response = self.response_to(&request, 500, "Server Internal Error");
+                response
+                    .headers
+                    .push(HeaderName::RetryAfter, retry_after.to_string());
+                self.respond_new_transaction(now, source, &request, key, response);
+                return;
+            }
+            if ours_unanswered {
+                let response = self.response_to(&request, 491, "Request Pending");
+                self.respond_new_transaction(now, source, &request, key, response);
+                return;
+            }
+        }
         if busy_status != 0 {
             let mut response = self.response_to(&request, busy_status, busy_reason);
             if busy_status == 500 {

@@ -398,3 +398,44 @@ fn an_accepted_update_moves_the_remote_target() {
     let bye = h.sent_one();
     assert_eq!(bye.request().uri.to_string(), "sip:moved@192.0.2.1:5070");
 }
+
+/// RFC 3311 5.2: an UPDATE offer while their INVITE offer is unanswered (ringing) gets
+/// 500 with a Retry-After of 0 to 10 s, and the call logic never sees it.
+#[test]
+fn an_update_offer_while_the_invite_offer_is_unanswered_gets_500() {
+    let mut h = Harness::new();
+    let call = h.incoming(&invite());
+    h.ep.ring(h.now, call, None).unwrap();
+    let tag = to_tag(&h.sent_one().message).unwrap();
+    h.send(&in_dialog("UPDATE", &tag, 2).sdp(HOLD_OFFER));
+    let sent = h.sent_one();
+    assert_eq!(sent.status(), 500);
+    let retry: u32 = header(&sent.message, &HeaderName::RetryAfter)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(retry <= 10);
+    assert!(h.events().is_empty(), "no Reoffer");
+    // The INVITE's offer is still the one our 200 answers.
+    h.ep.accept_call(h.now, call, Bytes::from(ANSWER)).unwrap();
+    assert_eq!(h.statuses(), vec![200]);
+}
+
+/// RFC 3311 5.2: an UPDATE offer while our offer in a 2xx awaits its answer in the ACK
+/// gets 491.
+#[test]
+fn an_update_offer_while_our_offer_awaits_the_ack_gets_491() {
+    let mut h = Harness::new();
+    let call = h.incoming(&Req::new("INVITE").branch("z9hG4bK-inv-1"));
+    h.ep.accept_call(h.now, call, Bytes::from(OFFER)).unwrap();
+    let ok = h.sent_one();
+    assert_eq!(ok.status(), 200);
+    let tag = to_tag(&ok.message).unwrap();
+    h.send(&in_dialog("UPDATE", &tag, 2).sdp(HOLD_OFFER));
+    assert_eq!(h.statuses(), vec![491]);
+    assert!(h.events().is_empty(), "no Reoffer");
+    // A bodiless UPDATE (a session refresh) is no offer and is still answered.
+    h.send(&in_dialog("UPDATE", &tag, 3));
+    assert_eq!(h.statuses(), vec![200]);
+}
