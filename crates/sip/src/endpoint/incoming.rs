@@ -234,34 +234,56 @@ impl Endpoint {
     }
 
     fn handle_cancel(&mut self, now: Instant, source: Peer, cancel: Request, key: ServerKey) {
-        let invite_key = ServerKey::of(&cancel, Some(Method::Invite));
-        let call = invite_key
-            .as_ref()
-            .and_then(|k| self.calls_by_invite.get(k).copied());
-        let Some(handle) = call else {
-            // RFC 3261 9.2: no matching INVITE transaction.
+        // RFC 3261 9.2: a CANCEL is answered 200 whenever the INVITE server transaction
+        // it names still exists, in whatever state (a final response already sent, or a
+        // re-INVITE waiting for the call logic); 481 only when there is none.
+        let invite_key = ServerKey::of(&cancel, Some(Method::Invite))
+            .filter(|invite_key| self.servers.get_mut(invite_key).is_some());
+        let Some(invite_key) = invite_key else {
             let response = self.response_to(&cancel, 481, "Call/Transaction Does Not Exist");
             self.respond_new_transaction(now, source, &cancel, key, response);
             return;
         };
-        // RFC 3261 9.2: the CANCEL's 200 SHOULD carry the To tag of the INVITE's
-        // responses; a fresh one would look like a second dialog to the caller.
-        let tag = self
-            .calls
-            .get(&handle)
-            .map(|call| call.dialog.id.local_tag.clone())
-            .unwrap_or_default();
-        let ok = self.response_with_tag(&cancel, 200, "OK", &tag);
+        // The CANCEL's 200 SHOULD carry the To tag of the INVITE's responses (9.2); a
+        // fresh one would look like a second dialog to the caller. A re-INVITE's CANCEL
+        // already carries our tag. After the call is forgotten (rejected), the tag is
+        // gone with it and a fresh one is all we can give.
+        let initial = self.calls_by_invite.get(&invite_key).copied();
+        let ok = match initial.and_then(|handle| self.calls.get(&handle)) {
+            Some(call) => {
+                let tag = call.dialog.id.local_tag.clone();
+                self.response_with_tag(&cancel, 200, "OK", &tag)
+            }
+            None => self.response_to(&cancel, 200, "OK"),
+        };
         self.respond_new_transaction(now, source, &cancel, key, ok);
-        let still_ringing = self
-            .calls
-            .get(&handle)
-            .is_some_and(|c| c.state == CallState::Incoming);
-        if still_ringing {
-            self.terminate_unanswered_invite(now, handle);
-            self.forget_call(now, handle, CallEndReason::Cancelled);
+
+        if let Some(handle) = initial {
+            let still_ringing = self
+                .calls
+                .get(&handle)
+                .is_some_and(|c| c.state == CallState::Incoming);
+            if still_ringing {
+                self.terminate_unanswered_invite(now, handle);
+                self.forget_call(now, handle, CallEndReason::Cancelled);
+            }
+            // A CANCEL after our final response changes nothing (RFC 3261 9.2).
+            return;
         }
-        // A CANCEL after our final response changes nothing (RFC 3261 9.2).
+        // A re-INVITE the call logic has not answered yet: 487 ends its transaction
+        // (9.2) and the call goes on with the session it had; a later `answer_reoffer`
+        // finds nothing pending.
+        let reinvite = self.call_for_in_dialog(&cancel).and_then(|handle| {
+            let call = self.calls.get_mut(&handle)?;
+            if call.pending_reoffer.as_ref()?.server != invite_key {
+                return None;
+            }
+            call.pending_reoffer.take()
+        });
+        if let Some(pending) = reinvite {
+            let response = self.response_to(&pending.request, 487, "Request Terminated");
+            self.send_final(now, &pending.server, response);
+        }
     }
 
     fn handle_ack(&mut self, now: Instant, ack: &Request) {
