@@ -159,6 +159,14 @@ impl Endpoint {
     }
 
     fn handle_new_invite(&mut self, now: Instant, source: Peer, request: Request, key: ServerKey) {
+        if self.is_merged_invite(&request) {
+            // RFC 3261 8.2.2.2: the same INVITE forked back to us along another path
+            // (same Call-ID, From tag and CSeq, another branch). A second call for it
+            // would answer the caller twice.
+            let response = self.response_to(&request, 482, "Loop Detected");
+            self.respond_new_transaction(now, source, &request, key, response);
+            return;
+        }
         let respond_to = response_destination(source, top_via(&request).as_ref());
         let mut machine = InviteServer::new(now, Self::transport_kind(source), self.config.timers);
         // We send 100 at once rather than after 200 ms (RFC 3261 17.2.1): the call logic
@@ -231,6 +239,39 @@ impl Endpoint {
                 invite: request,
                 offer,
             })));
+    }
+
+    /// Whether an INVITE without a To tag repeats one a call of ours already came from:
+    /// a retransmission would have matched its transaction, so this is another branch.
+    /// Only INVITEs are checked; a merged OPTIONS costs nothing. A linear scan over the
+    /// calls, which number in the hundreds, for new INVITEs only.
+    fn is_merged_invite(&self, request: &Request) -> bool {
+        let headers = &request.headers;
+        let Some(call_id) = headers.get(&HeaderName::CallId).map(str::trim) else {
+            return false;
+        };
+        let Some(cseq) = headers
+            .get(&HeaderName::CSeq)
+            .and_then(|c| CSeq::parse(c).ok())
+        else {
+            return false;
+        };
+        let from_tag = headers
+            .get(&HeaderName::From)
+            .and_then(|from| NameAddr::parse(from).ok())
+            .map(|from| from.tag().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        self.calls.values().any(|call| {
+            matches!(call.direction, Direction::Incoming { .. })
+                && call.dialog.id.call_id == call_id
+                && call.dialog.id.remote_tag == from_tag
+                && call
+                    .invite
+                    .headers
+                    .get(&HeaderName::CSeq)
+                    .and_then(|c| CSeq::parse(c).ok())
+                    .is_some_and(|theirs| theirs.seq == cseq.seq)
+        })
     }
 
     fn handle_cancel(&mut self, now: Instant, source: Peer, cancel: Request, key: ServerKey) {

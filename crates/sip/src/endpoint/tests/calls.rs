@@ -665,3 +665,24 @@ fn cancel_of_a_pending_reinvite_gets_200_and_the_reinvite_487() {
     assert!(h.ep.answer_reoffer(h.now, call, Err(488)).is_err());
     assert_eq!(h.ep.call_count(), 1, "the call goes on");
 }
+
+/// RFC 3261 8.2.2.2: the same INVITE along a second path (same Call-ID, From tag and
+/// CSeq, another branch) is a merged request: 482, and no second call.
+#[test]
+fn a_merged_invite_gets_482_and_no_second_call() {
+    let mut h = Harness::new();
+    let call = h.incoming(&invite());
+    h.send(&invite().branch("z9hG4bK-inv-other-path"));
+    let sent = h.sent_one();
+    assert_eq!(sent.status(), 482);
+    assert!(h.events().is_empty());
+    assert_eq!(h.ep.call_count(), 1);
+    // Still merged once the first is answered; a new Call-ID is a new call.
+    h.ep.accept_call(h.now, call, Bytes::from(ANSWER)).unwrap();
+    let _ = h.sent();
+    h.send(&invite().branch("z9hG4bK-inv-third-path"));
+    assert_eq!(h.statuses(), vec![482]);
+    h.send(&invite().branch("z9hG4bK-inv-new").call_id("another-call"));
+    assert_eq!(h.statuses(), vec![100]);
+    assert_eq!(h.events().len(), 1);
+}
