@@ -130,6 +130,9 @@ impl CallControl {
         let invite = &incoming.invite;
         let authorizations: Vec<&str> =
             invite.headers.get_all(&HeaderName::Authorization).collect();
+        // Our spelling of the Request-URI: the parser keeps no raw text. Digest
+        // verification compares it with the digest-uri parsed too, so a trunk that
+        // escaped `+` as `%2B` still matches.
         let request_uri = invite.uri.to_string();
         let mut random = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut random);
