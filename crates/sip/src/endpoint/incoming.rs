@@ -51,12 +51,13 @@ impl Endpoint {
         // Before any transaction, 100 Trying or precheck answer: a source no trunk could
         // admit gets one stateless response, so a spoofed request is not amplified by
         // retransmissions and a scanner learns nothing of what we support.
-        let to_tag = request
+        // A To tag makes it a request inside a dialog (RFC 3261 12.2.2, 8.2.2.2).
+        let in_dialog = request
             .headers
             .get(&HeaderName::To)
             .and_then(|to| NameAddr::parse(to).ok())
-            .and_then(|to| to.tag().map(str::to_owned));
-        if self.refuse_untrusted(source, &request, to_tag.is_some()) {
+            .is_some_and(|to| to.tag().is_some());
+        if self.refuse_untrusted(source, &request, in_dialog) {
             return;
         }
         if request.method == Method::Cancel {
@@ -79,9 +80,10 @@ impl Endpoint {
             self.respond_new_transaction(now, source, &request, key, response);
             return;
         }
-        match to_tag {
-            Some(local_tag) => self.handle_in_dialog(now, source, request, key, local_tag),
-            None => self.handle_out_of_dialog(now, source, request, key),
+        if in_dialog {
+            self.handle_in_dialog(now, source, request, key);
+        } else {
+            self.handle_out_of_dialog(now, source, request, key);
         }
     }
 
@@ -131,7 +133,7 @@ impl Endpoint {
         // INFO bodies go to the call logic as they are.
         if matches!(request.method, Method::Invite | Method::Update)
             && !request.body.is_empty()
-            && !is_sdp(request)
+            && !build::is_sdp(&request.headers)
         {
             return Some((415, "Unsupported Media Type"));
         }
@@ -360,7 +362,7 @@ impl Endpoint {
         }
         if call.ack_brings_answer {
             call.ack_brings_answer = false;
-            if ack.body.is_empty() || !is_sdp(ack) {
+            if ack.body.is_empty() || !build::is_sdp(&ack.headers) {
                 tracing::info!(call = %handle, "ACK without the SDP answer we need; ending the call");
                 self.end_call_with_bye(now, handle, CallEndReason::LocalHangup);
                 return;
@@ -372,14 +374,7 @@ impl Endpoint {
         }
     }
 
-    fn handle_in_dialog(
-        &mut self,
-        now: Instant,
-        source: Peer,
-        request: Request,
-        key: ServerKey,
-        _tag: String,
-    ) {
+    fn handle_in_dialog(&mut self, now: Instant, source: Peer, request: Request, key: ServerKey) {
         let Some(handle) = self.call_for_in_dialog(&request) else {
             let response = self.response_to(&request, 481, "Call/Transaction Does Not Exist");
             self.respond_new_transaction(now, source, &request, key, response);
@@ -604,7 +599,9 @@ impl Endpoint {
         });
     }
 
-    /// Starts a non-INVITE server transaction and sends its final response.
+    /// Starts a server transaction for a request we answer at once and sends its final
+    /// response through it: an INVITE server transaction for an INVITE (so the final is
+    /// retransmitted until ACKed, RFC 3261 17.2.1), a non-INVITE one otherwise.
     pub(super) fn respond_new_transaction(
         &mut self,
         now: Instant,
@@ -787,17 +784,6 @@ fn top_via(request: &Request) -> Option<Via> {
 
 pub(super) fn top_via_of(headers: &crate::message::Headers) -> Option<Via> {
     Via::parse(headers.values(&HeaderName::Via).first()?).ok()
-}
-
-fn is_sdp(request: &Request) -> bool {
-    request
-        .headers
-        .get(&HeaderName::ContentType)
-        .is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/sdp"))
-        })
 }
 
 /// Whether the Accept header, if any, admits `application/sdp` (RFC 3261 20.1).
