@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use dialbridge_sdp::{LocalMedia, NegotiationError, SessionOrigin, SessionVersion};
-use dialbridge_sip::endpoint::{CallHandle, Endpoint, Event, IncomingCall};
+use dialbridge_sip::endpoint::{CallHandle, Endpoint, Event, IncomingCall, SourcePolicy};
 use dialbridge_sip::message::{HeaderName, Scheme};
 use dialbridge_sip::trunk::{
     normalize_called_number, Admission, CalledNumberFrom, InboundRequest, TrunkTable,
@@ -26,8 +26,27 @@ use crate::rtp_ports::{RtpPortLease, RtpPortPool};
 pub struct CallStats {
     pub active: AtomicU64,
     pub answered_total: AtomicU64,
+    /// Calls the call logic refused (admission, number, SDP, ports).
     pub refused_total: AtomicU64,
+    /// Requests the endpoint refused statelessly because no trunk trusts their source;
+    /// shared with the endpoint, which counts them before any call exists.
+    pub refused_untrusted: Arc<AtomicU64>,
     pub rtp_packets_received: Arc<AtomicU64>,
+}
+
+/// Which sources the endpoint serves statefully: those a trunk lists, or everyone when a
+/// credentials-only trunk exists, since any source may then authenticate (the admission
+/// rules in `dialbridge_sip::trunk::table`). With no trunk at all nobody is served.
+pub fn source_policy(trunks: &TrunkTable) -> SourcePolicy {
+    SourcePolicy {
+        trusted: trunks
+            .iter()
+            .flat_map(|(_, trunk)| trunk.sources().iter().copied())
+            .collect(),
+        challenge_unknown: trunks
+            .iter()
+            .any(|(_, trunk)| trunk.sources().is_empty() && trunk.username().is_some()),
+    }
 }
 
 struct ActiveCall {
@@ -111,6 +130,9 @@ impl CallControl {
         let invite = &incoming.invite;
         let authorizations: Vec<&str> =
             invite.headers.get_all(&HeaderName::Authorization).collect();
+        // Our spelling of the Request-URI: the parser keeps no raw text. Digest
+        // verification compares it with the digest-uri parsed too, so a trunk that
+        // escaped `+` as `%2B` still matches.
         let request_uri = invite.uri.to_string();
         let mut random = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut random);
@@ -382,4 +404,59 @@ fn spawn_rtp_drain(lease: &RtpPortLease, counter: Arc<AtomicU64>) -> tokio::task
             counter.fetch_add(1, Ordering::Relaxed);
         }
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use dialbridge_sip::auth::{DigestServer, DigestServerConfig};
+    use dialbridge_sip::trunk::TrunkConfig;
+
+    fn table(toml_text: &str) -> TrunkTable {
+        #[derive(serde::Deserialize)]
+        struct File {
+            trunk: Vec<TrunkConfig>,
+        }
+        let file: File = toml::from_str(toml_text).unwrap();
+        let auth = DigestServer::new(DigestServerConfig::new(
+            "test.example",
+            b"a test secret of at least 32 bytes".to_vec(),
+        ))
+        .unwrap();
+        TrunkTable::new(file.trunk, auth).unwrap()
+    }
+
+    #[test]
+    fn source_policy_trusts_listed_sources_and_challenges_only_with_a_credentials_only_trunk() {
+        let ip_only = r#"
+[[trunk]]
+name = "a"
+sources = ["203.0.113.0/24"]
+default_country = "US"
+
+[[trunk]]
+name = "b"
+sources = ["198.51.100.7"]
+username = "b"
+password = "b-secret"
+default_country = "US"
+"#;
+        let policy = source_policy(&table(ip_only));
+        assert_eq!(
+            policy.trusted,
+            vec![
+                "203.0.113.0/24".parse().unwrap(),
+                "198.51.100.7/32".parse().unwrap()
+            ]
+        );
+        assert!(!policy.challenge_unknown);
+        assert!(!policy.serves("192.0.2.1".parse().unwrap()));
+
+        let with_roamer = format!(
+            "{ip_only}\n[[trunk]]\nname = \"c\"\nusername = \"c\"\npassword = \"c-secret\"\ndefault_country = \"US\"\n"
+        );
+        assert!(source_policy(&table(&with_roamer)).challenge_unknown);
+        assert!(!source_policy(&table("trunk = []")).serves("127.0.0.1".parse().unwrap()));
+    }
 }

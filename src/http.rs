@@ -50,6 +50,7 @@ async fn health(State(health): State<Health>) -> Json<serde_json::Value> {
         "active_calls": stats.active.load(Ordering::Relaxed),
         "answered_calls": stats.answered_total.load(Ordering::Relaxed),
         "refused_calls": stats.refused_total.load(Ordering::Relaxed),
+        "refused_untrusted": stats.refused_untrusted.load(Ordering::Relaxed),
         "rtp_ports_in_use": health.ports.in_use(),
         "rtp_ports_capacity": health.ports.capacity(),
         "rtp_packets_received": stats.rtp_packets_received.load(Ordering::Relaxed),

@@ -171,15 +171,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .map_err(|error| anyhow::anyhow!("invalid [mail] settings: {error}"))?;
 
     let ports = RtpPortPool::new(settings.sip_listen.ip(), settings.rtp_ports);
-    let stats = Arc::new(CallStats::default());
-    let calls = CallControl::new(
-        trunks,
-        Arc::clone(&ports),
-        settings.public_address,
-        std::time::Duration::from_millis(settings.answer_after_ms),
-        Arc::clone(&stats),
-    );
-
     let mut endpoint_config =
         EndpointConfig::new(settings.public_address, settings.sip_listen.port());
     endpoint_config.session_timer = SessionTimerPolicy {
@@ -189,7 +180,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     endpoint_config.max_message_bytes = settings.max_message_bytes;
     let mut seed = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut seed);
-    let endpoint = Endpoint::new(endpoint_config, seed);
+    let mut endpoint = Endpoint::new(endpoint_config, seed);
+    // Sources no trunk could admit get a stateless 403 from the endpoint itself.
+    endpoint.set_source_policy(calls::source_policy(&trunks));
+    let stats = Arc::new(CallStats {
+        refused_untrusted: endpoint.refused_untrusted_counter(),
+        ..CallStats::default()
+    });
+    let calls = CallControl::new(
+        trunks,
+        Arc::clone(&ports),
+        settings.public_address,
+        std::time::Duration::from_millis(settings.answer_after_ms),
+        Arc::clone(&stats),
+    );
 
     let sip = SipServer::bind(settings.sip_listen, endpoint, calls).await?;
     let http_listener = http::bind(settings.http_listen).await?;

@@ -141,7 +141,9 @@ fn the_same_call_bypassing_the_proxy_is_refused() {
         "{why}"
     );
     passed(&run, "sipp proxy_uac_basic", &why);
-    assert_eq!(run.health("refused_calls"), 1, "{why}");
+    // The source policy refuses the direct INVITE statelessly, before any call exists.
+    assert_eq!(run.health("refused_untrusted"), 1, "{why}");
+    assert_eq!(run.health("refused_calls"), 0, "{why}");
     assert_eq!(run.health("answered_calls"), 1, "{why}");
     assert_eq!(run.health("rtp_ports_in_use"), 0, "{why}");
 }

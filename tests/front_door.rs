@@ -136,7 +136,9 @@ default_country = "US"
     );
     let run = lab.run("sipp_run uac_refused\nhealth");
     run.assert_passed("sipp uac_refused");
-    assert_eq!(run.health("refused_calls"), 1);
+    // The endpoint refuses it statelessly, before any call exists for the call logic.
+    assert_eq!(run.health("refused_untrusted"), 1);
+    assert_eq!(run.health("refused_calls"), 0);
     assert_eq!(run.health("answered_calls"), 0);
     assert!(
         !run.server_log.contains("rtp_port="),

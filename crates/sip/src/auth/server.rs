@@ -345,6 +345,10 @@ impl DigestServer {
 /// Request-URI itself; some UACs (SIPp among them, and several carrier SBCs) hash the
 /// bare `sip:host:port` of the Request-URI instead, registrar-style. That still binds
 /// the credentials to us, and replay tracking stops their reuse, so we accept it too.
+///
+/// The two are compared parsed as well as as text: the shell passes the Request-URI as
+/// we re-serialize it, and a UAC that escaped what needs no escaping (`%2B` for `+` in
+/// the user part, RFC 3261 19.1.2) hashed its own spelling of the same URI.
 fn digest_uri_matches(digest_uri: &str, request_uri: &str) -> bool {
     let (digest_uri, request_uri) = (digest_uri.trim(), request_uri.trim());
     if digest_uri.eq_ignore_ascii_case(request_uri) {
@@ -353,6 +357,9 @@ fn digest_uri_matches(digest_uri: &str, request_uri: &str) -> bool {
     let Ok(request) = crate::message::Uri::parse(request_uri) else {
         return false;
     };
+    if crate::message::Uri::parse(digest_uri).is_ok_and(|digest| digest == request) {
+        return true;
+    }
     let Some(host) = request.host() else {
         return false;
     };
@@ -384,5 +391,23 @@ mod digest_uri_tests {
         assert!(!digest_uri_matches("sip:15550199@127.0.0.1:5060", request));
         assert!(!digest_uri_matches("sip:other.example.com:5060", request));
         assert!(!digest_uri_matches("garbage", "also garbage"));
+    }
+
+    #[test]
+    fn an_escaped_spelling_of_the_request_uri_matches() {
+        // The Request-URI as the shell re-serializes it, and the carrier's spelling.
+        let request = "sip:+15550100@127.0.0.1:5060;user=phone";
+        assert!(digest_uri_matches(
+            "sip:%2B15550100@127.0.0.1:5060;user=phone",
+            request
+        ));
+        assert!(digest_uri_matches(
+            "sip:%2b15550100@127.0.0.1:5060;user=phone",
+            request
+        ));
+        assert!(!digest_uri_matches(
+            "sip:%2B15550199@127.0.0.1:5060;user=phone",
+            request
+        ));
     }
 }

@@ -3,7 +3,9 @@
 use bytes::Bytes;
 
 use crate::dialog::Dialog;
-use crate::message::{response_for, HeaderName, Host, Method, NameAddr, Request, Response, Uri};
+use crate::message::{
+    response_for, HeaderName, Headers, Host, Method, NameAddr, Request, Response, Uri,
+};
 
 use super::types::{EndpointConfig, Transport};
 
@@ -58,6 +60,16 @@ pub fn response(
         .headers
         .push(HeaderName::Server, config.product.clone());
     response
+}
+
+/// Whether a message's body is SDP: its Content-Type's media type, parameters ignored
+/// (RFC 3261 20.15; media types compare case-insensitively, RFC 2045 5.1).
+pub fn is_sdp(headers: &Headers) -> bool {
+    headers.get(&HeaderName::ContentType).is_some_and(|ct| {
+        ct.split(';')
+            .next()
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/sdp"))
+    })
 }
 
 pub fn with_capabilities(mut response: Response) -> Response {

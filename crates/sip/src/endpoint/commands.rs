@@ -166,6 +166,7 @@ impl Endpoint {
             Ok(sdp) => {
                 let state = self.calls.get_mut(&call).ok_or(CommandError::UnknownCall)?;
                 state.local_sdp = sdp.clone();
+                state.dialog.refresh_target(&pending.request); // RFC 6141: only on 2xx
                 self.session_refresh_response(now, call, &pending.request, Some(sdp))
             }
             Err(status) => {

@@ -48,6 +48,18 @@ impl Endpoint {
             }
             return;
         }
+        // Before any transaction, 100 Trying or precheck answer: a source no trunk could
+        // admit gets one stateless response, so a spoofed request is not amplified by
+        // retransmissions and a scanner learns nothing of what we support.
+        // A To tag makes it a request inside a dialog (RFC 3261 12.2.2, 8.2.2.2).
+        let in_dialog = request
+            .headers
+            .get(&HeaderName::To)
+            .and_then(|to| NameAddr::parse(to).ok())
+            .is_some_and(|to| to.tag().is_some());
+        if self.refuse_untrusted(source, &request, in_dialog) {
+            return;
+        }
         if request.method == Method::Cancel {
             self.handle_cancel(now, source, request, key);
             return;
@@ -68,14 +80,10 @@ impl Endpoint {
             self.respond_new_transaction(now, source, &request, key, response);
             return;
         }
-        let to_tag = request
-            .headers
-            .get(&HeaderName::To)
-            .and_then(|to| NameAddr::parse(to).ok())
-            .and_then(|to| to.tag().map(str::to_owned));
-        match to_tag {
-            Some(local_tag) => self.handle_in_dialog(now, source, request, key, local_tag),
-            None => self.handle_out_of_dialog(now, source, request, key),
+        if in_dialog {
+            self.handle_in_dialog(now, source, request, key);
+        } else {
+            self.handle_out_of_dialog(now, source, request, key);
         }
     }
 
@@ -125,7 +133,7 @@ impl Endpoint {
         // INFO bodies go to the call logic as they are.
         if matches!(request.method, Method::Invite | Method::Update)
             && !request.body.is_empty()
-            && !is_sdp(request)
+            && !build::is_sdp(&request.headers)
         {
             return Some((415, "Unsupported Media Type"));
         }
@@ -153,6 +161,14 @@ impl Endpoint {
     }
 
     fn handle_new_invite(&mut self, now: Instant, source: Peer, request: Request, key: ServerKey) {
+        if self.is_merged_invite(&request) {
+            // RFC 3261 8.2.2.2: the same INVITE forked back to us along another path
+            // (same Call-ID, From tag and CSeq, another branch). A second call for it
+            // would answer the caller twice.
+            let response = self.response_to(&request, 482, "Loop Detected");
+            self.respond_new_transaction(now, source, &request, key, response);
+            return;
+        }
         let respond_to = response_destination(source, top_via(&request).as_ref());
         let mut machine = InviteServer::new(now, Self::transport_kind(source), self.config.timers);
         // We send 100 at once rather than after 200 ms (RFC 3261 17.2.1): the call logic
@@ -227,35 +243,90 @@ impl Endpoint {
             })));
     }
 
+    /// Whether an INVITE without a To tag repeats one a call of ours already came from:
+    /// a retransmission would have matched its transaction, so this is another branch.
+    /// Only INVITEs are checked; a merged OPTIONS costs nothing. A linear scan over the
+    /// calls, which number in the hundreds, for new INVITEs only.
+    fn is_merged_invite(&self, request: &Request) -> bool {
+        let headers = &request.headers;
+        let Some(call_id) = headers.get(&HeaderName::CallId).map(str::trim) else {
+            return false;
+        };
+        let Some(cseq) = headers
+            .get(&HeaderName::CSeq)
+            .and_then(|c| CSeq::parse(c).ok())
+        else {
+            return false;
+        };
+        let from_tag = headers
+            .get(&HeaderName::From)
+            .and_then(|from| NameAddr::parse(from).ok())
+            .map(|from| from.tag().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        self.calls.values().any(|call| {
+            matches!(call.direction, Direction::Incoming { .. })
+                && call.dialog.id.call_id == call_id
+                && call.dialog.id.remote_tag == from_tag
+                && call
+                    .invite
+                    .headers
+                    .get(&HeaderName::CSeq)
+                    .and_then(|c| CSeq::parse(c).ok())
+                    .is_some_and(|theirs| theirs.seq == cseq.seq)
+        })
+    }
+
     fn handle_cancel(&mut self, now: Instant, source: Peer, cancel: Request, key: ServerKey) {
-        let invite_key = ServerKey::of(&cancel, Some(Method::Invite));
-        let call = invite_key
-            .as_ref()
-            .and_then(|k| self.calls_by_invite.get(k).copied());
-        let Some(handle) = call else {
-            // RFC 3261 9.2: no matching INVITE transaction.
+        // RFC 3261 9.2: a CANCEL is answered 200 whenever the INVITE server transaction
+        // it names still exists, in whatever state (a final response already sent, or a
+        // re-INVITE waiting for the call logic); 481 only when there is none.
+        let invite_key = ServerKey::of(&cancel, Some(Method::Invite))
+            .filter(|invite_key| self.servers.get_mut(invite_key).is_some());
+        let Some(invite_key) = invite_key else {
             let response = self.response_to(&cancel, 481, "Call/Transaction Does Not Exist");
             self.respond_new_transaction(now, source, &cancel, key, response);
             return;
         };
-        // RFC 3261 9.2: the CANCEL's 200 SHOULD carry the To tag of the INVITE's
-        // responses; a fresh one would look like a second dialog to the caller.
-        let tag = self
-            .calls
-            .get(&handle)
-            .map(|call| call.dialog.id.local_tag.clone())
-            .unwrap_or_default();
-        let ok = self.response_with_tag(&cancel, 200, "OK", &tag);
+        // The CANCEL's 200 SHOULD carry the To tag of the INVITE's responses (9.2); a
+        // fresh one would look like a second dialog to the caller. A re-INVITE's CANCEL
+        // already carries our tag. After the call is forgotten (rejected), the tag is
+        // gone with it and a fresh one is all we can give.
+        let initial = self.calls_by_invite.get(&invite_key).copied();
+        let ok = match initial.and_then(|handle| self.calls.get(&handle)) {
+            Some(call) => {
+                let tag = call.dialog.id.local_tag.clone();
+                self.response_with_tag(&cancel, 200, "OK", &tag)
+            }
+            None => self.response_to(&cancel, 200, "OK"),
+        };
         self.respond_new_transaction(now, source, &cancel, key, ok);
-        let still_ringing = self
-            .calls
-            .get(&handle)
-            .is_some_and(|c| c.state == CallState::Incoming);
-        if still_ringing {
-            self.terminate_unanswered_invite(now, handle);
-            self.forget_call(now, handle, CallEndReason::Cancelled);
+
+        if let Some(handle) = initial {
+            let still_ringing = self
+                .calls
+                .get(&handle)
+                .is_some_and(|c| c.state == CallState::Incoming);
+            if still_ringing {
+                self.terminate_unanswered_invite(now, handle);
+                self.forget_call(now, handle, CallEndReason::Cancelled);
+            }
+            // A CANCEL after our final response changes nothing (RFC 3261 9.2).
+            return;
         }
-        // A CANCEL after our final response changes nothing (RFC 3261 9.2).
+        // A re-INVITE the call logic has not answered yet: 487 ends its transaction
+        // (9.2) and the call goes on with the session it had; a later `answer_reoffer`
+        // finds nothing pending.
+        let reinvite = self.call_for_in_dialog(&cancel).and_then(|handle| {
+            let call = self.calls.get_mut(&handle)?;
+            if call.pending_reoffer.as_ref()?.server != invite_key {
+                return None;
+            }
+            call.pending_reoffer.take()
+        });
+        if let Some(pending) = reinvite {
+            let response = self.response_to(&pending.request, 487, "Request Terminated");
+            self.send_final(now, &pending.server, response);
+        }
     }
 
     fn handle_ack(&mut self, now: Instant, ack: &Request) {
@@ -291,7 +362,7 @@ impl Endpoint {
         }
         if call.ack_brings_answer {
             call.ack_brings_answer = false;
-            if ack.body.is_empty() || !is_sdp(ack) {
+            if ack.body.is_empty() || !build::is_sdp(&ack.headers) {
                 tracing::info!(call = %handle, "ACK without the SDP answer we need; ending the call");
                 self.end_call_with_bye(now, handle, CallEndReason::LocalHangup);
                 return;
@@ -303,14 +374,7 @@ impl Endpoint {
         }
     }
 
-    fn handle_in_dialog(
-        &mut self,
-        now: Instant,
-        source: Peer,
-        request: Request,
-        key: ServerKey,
-        _tag: String,
-    ) {
+    fn handle_in_dialog(&mut self, now: Instant, source: Peer, request: Request, key: ServerKey) {
         let Some(handle) = self.call_for_in_dialog(&request) else {
             let response = self.response_to(&request, 481, "Call/Transaction Does Not Exist");
             self.respond_new_transaction(now, source, &request, key, response);
@@ -390,6 +454,30 @@ impl Endpoint {
             self.respond_new_transaction(now, source, &request, key, response);
             return;
         }
+        // RFC 3311 5.2: an UPDATE offer while an offer/answer exchange is open. Their
+        // offer in the INVITE is unanswered until our 2xx (we send no reliable 1xx):
+        // 500 with a random Retry-After of 0 to 10 s. Our offer in a 2xx awaits its
+        // answer in the ACK: 491. Without this the call logic would answer the UPDATE,
+        // and the 2xx to the INVITE would then carry an answer to a stale offer.
+        if method == ReofferMethod::Update && !request.body.is_empty() {
+            let theirs_unanswered = call.state == CallState::Incoming && call.invite_had_offer;
+            let ours_unanswered = call.two_xx.is_some() && call.ack_brings_answer;
+            if theirs_unanswered {
+                use rand::Rng;
+                let retry_after = self.rng.gen_range(0..=10u32);
+                let mut response = self.response_to(&request, 500, "Server Internal Error");
+                response
+                    .headers
+                    .push(HeaderName::RetryAfter, retry_after.to_string());
+                self.respond_new_transaction(now, source, &request, key, response);
+                return;
+            }
+            if ours_unanswered {
+                let response = self.response_to(&request, 491, "Request Pending");
+                self.respond_new_transaction(now, source, &request, key, response);
+                return;
+            }
+        }
         if busy_status != 0 {
             let mut response = self.response_to(&request, busy_status, busy_reason);
             if busy_status == 500 {
@@ -427,12 +515,16 @@ impl Endpoint {
             self.send_final(now, &key, response);
             return;
         }
-        if let Some(call) = self.calls.get_mut(&handle) {
-            call.dialog.refresh_target(&request);
-        }
+        // The remote target moves only when the target refresh succeeds (RFC 6141
+        // section 3.4 and 4): a re-INVITE or UPDATE we refuse, or that is still waiting for
+        // the call logic, leaves it where it was. `answer_reoffer` moves it on a 2xx.
         let offer = (!request.body.is_empty()).then(|| request.body.clone());
         if offer.is_none() && method == ReofferMethod::Update {
-            // An UPDATE without a body only refreshes the session (RFC 4028 section 9).
+            // An UPDATE without a body only refreshes the session (RFC 4028 section 9),
+            // and is answered 200 at once: that success refreshes the target.
+            if let Some(call) = self.calls.get_mut(&handle) {
+                call.dialog.refresh_target(&request);
+            }
             let response = self.session_refresh_response(now, handle, &request, None);
             self.send_final(now, &key, response);
             return;
@@ -485,7 +577,13 @@ impl Endpoint {
     }
 
     /// A response sent outside any transaction: for requests we refuse before one exists.
-    fn reply_stateless(&mut self, source: Peer, request: &Request, status: u16, reason: &str) {
+    pub(super) fn reply_stateless(
+        &mut self,
+        source: Peer,
+        request: &Request,
+        status: u16,
+        reason: &str,
+    ) {
         let tag = self.new_tag();
         let response = build::response(
             &self.config,
@@ -501,7 +599,9 @@ impl Endpoint {
         });
     }
 
-    /// Starts a non-INVITE server transaction and sends its final response.
+    /// Starts a server transaction for a request we answer at once and sends its final
+    /// response through it: an INVITE server transaction for an INVITE (so the final is
+    /// retransmitted until ACKed, RFC 3261 17.2.1), a non-INVITE one otherwise.
     pub(super) fn respond_new_transaction(
         &mut self,
         now: Instant,
@@ -684,17 +784,6 @@ fn top_via(request: &Request) -> Option<Via> {
 
 pub(super) fn top_via_of(headers: &crate::message::Headers) -> Option<Via> {
     Via::parse(headers.values(&HeaderName::Via).first()?).ok()
-}
-
-fn is_sdp(request: &Request) -> bool {
-    request
-        .headers
-        .get(&HeaderName::ContentType)
-        .is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/sdp"))
-        })
 }
 
 /// Whether the Accept header, if any, admits `application/sdp` (RFC 3261 20.1).

@@ -31,11 +31,13 @@ mod outgoing;
 mod responses;
 mod routing;
 mod server;
+mod source_policy;
 mod types;
 
 #[cfg(test)]
 mod tests;
 
+pub use source_policy::SourcePolicy;
 pub use types::{
     CallEndReason, CallHandle, CommandError, ConnectionId, DigestAccount, EndpointConfig, Event,
     IncomingCall, OutgoingCall, Peer, ReofferMethod, Transmit, Transport,
@@ -73,6 +75,7 @@ pub struct Endpoint {
     events: VecDeque<Event>,
     closing: VecDeque<ConnectionId>,
     next_call: u64,
+    source_filter: source_policy::SourceFilter,
 }
 
 impl Endpoint {
@@ -93,6 +96,7 @@ impl Endpoint {
             events: VecDeque::new(),
             closing: VecDeque::new(),
             next_call: 1,
+            source_filter: Default::default(),
         }
     }
 

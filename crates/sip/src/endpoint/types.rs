@@ -236,7 +236,8 @@ pub struct EndpointConfig {
     pub public_address: IpAddr,
     /// The SIP port we listen on (UDP and TCP).
     pub port: u16,
-    /// Goes into the Server and User-Agent headers.
+    /// Goes into the Server and User-Agent headers. The default names no version: a
+    /// version tells a scanner which known bugs to try, and peers do not need it.
     pub product: String,
     pub timers: TimerConfig,
     pub session_timer: SessionTimerPolicy,
@@ -249,7 +250,7 @@ impl EndpointConfig {
         EndpointConfig {
             public_address,
             port,
-            product: concat!("dialbridge/", env!("CARGO_PKG_VERSION")).to_owned(),
+            product: "dialbridge".to_owned(),
             timers: TimerConfig::default(),
             session_timer: SessionTimerPolicy {
                 default_expires: 1800,

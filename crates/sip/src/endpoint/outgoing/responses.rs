@@ -79,8 +79,8 @@ impl Endpoint {
             CancelState::Waiting => self.send_cancel(now, call),
             CancelState::Sent { .. } => {}
             CancelState::NotAsked if response.status > 100 => {
-                let sdp =
-                    (!response.body.is_empty() && is_sdp(response)).then(|| response.body.clone());
+                let sdp = (!response.body.is_empty() && build::is_sdp(&response.headers))
+                    .then(|| response.body.clone());
                 self.events.push_back(Event::CallProgress {
                     call,
                     status: response.status,
@@ -235,7 +235,7 @@ impl Endpoint {
             return;
         }
         let offered = outgoing.offered;
-        let sdp_ok = !response.body.is_empty() && is_sdp(response);
+        let sdp_ok = !response.body.is_empty() && build::is_sdp(&response.headers);
         if !sdp_ok {
             // RFC 3264 section 5 / RFC 3261 13.2.1: the 2xx must carry their answer (or,
             // to an offerless INVITE, their offer). Without it there is no session.
@@ -357,15 +357,4 @@ impl Endpoint {
             },
         );
     }
-}
-
-fn is_sdp(response: &Response) -> bool {
-    response
-        .headers
-        .get(&HeaderName::ContentType)
-        .is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/sdp"))
-        })
 }

@@ -613,3 +613,76 @@ fn rfc2543_invite_without_from_tag_or_contact() {
     assert_eq!(ended(&h.events()), vec![(call, CallEndReason::RemoteBye)]);
     h.assert_drained();
 }
+
+/// RFC 3261 9.2: a CANCEL is answered 200 while the INVITE server transaction exists,
+/// even after our final non-2xx; it changes nothing then.
+#[test]
+fn cancel_after_our_final_rejection_gets_200() {
+    let mut h = Harness::new();
+    let call = h.incoming(&invite());
+    h.ep.reject_call(h.now, call, 486, "Busy Here", vec![])
+        .unwrap();
+    assert_eq!(h.statuses(), vec![486]);
+    let _ = h.events();
+    h.send(&Req::new("CANCEL").branch("z9hG4bK-inv-1"));
+    let ok = h.sent_one();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(cseq_of(&ok.message), "1 CANCEL");
+    assert!(h.events().is_empty());
+    // Once the INVITE transaction is gone (ACKed, Timer I) and the CANCEL's own (Timer
+    // J) that would absorb a retransmission, a CANCEL gets 481 again.
+    h.send(&Req::new("ACK").branch("z9hG4bK-inv-1"));
+    let _ = h.run_for(secs(40));
+    assert_eq!(h.ep.transaction_count(), 0);
+    h.send(&Req::new("CANCEL").branch("z9hG4bK-inv-1").cseq(1));
+    let again: Vec<u16> = h.statuses();
+    assert!(again.contains(&481), "{again:?}");
+}
+
+/// RFC 3261 9.2: a CANCEL of a re-INVITE the call logic has not answered: 200 to the
+/// CANCEL, 487 to the re-INVITE, and the call goes on.
+#[test]
+fn cancel_of_a_pending_reinvite_gets_200_and_the_reinvite_487() {
+    let mut h = Harness::new();
+    let (call, tag) = h.established(&invite());
+    h.send(&in_dialog("INVITE", &tag, 2).sdp(HOLD_OFFER));
+    assert_eq!(h.statuses(), vec![100]);
+    assert_eq!(h.events().len(), 1);
+    let cancel = in_dialog("CANCEL", &tag, 2).branch("z9hG4bK-invite-2");
+    h.send(&cancel);
+    let sent = h.sent();
+    let got: Vec<(u16, String)> = sent
+        .iter()
+        .map(|s| (s.status(), cseq_of(&s.message)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(200, "2 CANCEL".to_owned()), (487, "2 INVITE".to_owned())]
+    );
+    assert!(sent
+        .iter()
+        .all(|s| to_tag(&s.message).as_deref() == Some(tag.as_str())));
+    assert!(h.ep.answer_reoffer(h.now, call, Err(488)).is_err());
+    assert_eq!(h.ep.call_count(), 1, "the call goes on");
+}
+
+/// RFC 3261 8.2.2.2: the same INVITE along a second path (same Call-ID, From tag and
+/// CSeq, another branch) is a merged request: 482, and no second call.
+#[test]
+fn a_merged_invite_gets_482_and_no_second_call() {
+    let mut h = Harness::new();
+    let call = h.incoming(&invite());
+    h.send(&invite().branch("z9hG4bK-inv-other-path"));
+    let sent = h.sent_one();
+    assert_eq!(sent.status(), 482);
+    assert!(h.events().is_empty());
+    assert_eq!(h.ep.call_count(), 1);
+    // Still merged once the first is answered; a new Call-ID is a new call.
+    h.ep.accept_call(h.now, call, Bytes::from(ANSWER)).unwrap();
+    let _ = h.sent();
+    h.send(&invite().branch("z9hG4bK-inv-third-path"));
+    assert_eq!(h.statuses(), vec![482]);
+    h.send(&invite().branch("z9hG4bK-inv-new").call_id("another-call"));
+    assert_eq!(h.statuses(), vec![100]);
+    assert_eq!(h.events().len(), 1);
+}

@@ -18,6 +18,7 @@ mod routing;
 mod session_timers;
 mod stream;
 mod torture;
+mod untrusted;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};

@@ -341,3 +341,101 @@ fn glare_with_our_own_refresh_is_491() {
     assert_eq!(glare.status(), 491);
     assert!(h.events().is_empty());
 }
+
+/// RFC 6141 section 3.4: a re-INVITE or UPDATE refused with an error leaves the remote
+/// target where it was, so a refused request cannot steer our BYE elsewhere.
+#[test]
+fn a_refused_reinvite_or_update_does_not_move_the_remote_target() {
+    for method in ["INVITE", "UPDATE"] {
+        let mut h = Harness::new();
+        let (call, tag) = h.established(&invite());
+        let re = in_dialog(method, &tag, 2)
+            .sdp(HOLD_OFFER)
+            .contact(Some("<sip:evil@203.0.113.50:9999>"));
+        h.send(&re);
+        let _ = h.sent();
+        assert_eq!(h.events().len(), 1, "{method}: a Reoffer");
+        h.ep.answer_reoffer(h.now, call, Err(488)).unwrap();
+        assert_eq!(h.statuses(), vec![488], "{method}");
+        if method == "INVITE" {
+            h.send(
+                &Req::new("ACK")
+                    .branch("z9hG4bK-invite-2")
+                    .with_to_tag(&tag)
+                    .cseq(2),
+            );
+        }
+        h.ep.hangup(h.now, call).unwrap();
+        let bye = h.sent_one();
+        assert_eq!(
+            bye.request().method,
+            crate::message::Method::Bye,
+            "{method}"
+        );
+        assert_eq!(bye.to, Peer::udp(peer_addr()), "{method}");
+        assert!(
+            !bye.request().uri.to_string().contains("203.0.113.50"),
+            "{method}: {}",
+            bye.request().uri
+        );
+    }
+}
+
+/// The same re-INVITE answered 200 does move it (RFC 3261 12.2.2; RFC 6141 on success).
+#[test]
+fn an_accepted_update_moves_the_remote_target() {
+    let mut h = Harness::new();
+    let (call, tag) = h.established(&invite());
+    let up = in_dialog("UPDATE", &tag, 2)
+        .sdp(HOLD_OFFER)
+        .contact(Some("<sip:moved@192.0.2.1:5070>"));
+    h.send(&up);
+    let _ = h.events();
+    h.ep.answer_reoffer(h.now, call, Ok(Bytes::from(ANSWER)))
+        .unwrap();
+    assert_eq!(h.statuses(), vec![200]);
+    h.ep.hangup(h.now, call).unwrap();
+    let bye = h.sent_one();
+    assert_eq!(bye.request().uri.to_string(), "sip:moved@192.0.2.1:5070");
+}
+
+/// RFC 3311 5.2: an UPDATE offer while their INVITE offer is unanswered (ringing) gets
+/// 500 with a Retry-After of 0 to 10 s, and the call logic never sees it.
+#[test]
+fn an_update_offer_while_the_invite_offer_is_unanswered_gets_500() {
+    let mut h = Harness::new();
+    let call = h.incoming(&invite());
+    h.ep.ring(h.now, call, None).unwrap();
+    let tag = to_tag(&h.sent_one().message).unwrap();
+    h.send(&in_dialog("UPDATE", &tag, 2).sdp(HOLD_OFFER));
+    let sent = h.sent_one();
+    assert_eq!(sent.status(), 500);
+    let retry: u32 = header(&sent.message, &HeaderName::RetryAfter)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(retry <= 10);
+    assert!(h.events().is_empty(), "no Reoffer");
+    // The INVITE's offer is still the one our 200 answers.
+    h.ep.accept_call(h.now, call, Bytes::from(ANSWER)).unwrap();
+    assert_eq!(h.statuses(), vec![200]);
+}
+
+/// RFC 3311 5.2: an UPDATE offer while our offer in a 2xx awaits its answer in the ACK
+/// gets 491.
+#[test]
+fn an_update_offer_while_our_offer_awaits_the_ack_gets_491() {
+    let mut h = Harness::new();
+    let call = h.incoming(&Req::new("INVITE").branch("z9hG4bK-inv-1"));
+    h.ep.accept_call(h.now, call, Bytes::from(OFFER)).unwrap();
+    let ok = h.sent_one();
+    assert_eq!(ok.status(), 200);
+    let tag = to_tag(&ok.message).unwrap();
+    h.send(&in_dialog("UPDATE", &tag, 2).sdp(HOLD_OFFER));
+    assert_eq!(h.statuses(), vec![491]);
+    assert!(h.events().is_empty(), "no Reoffer");
+    // A bodiless UPDATE (a session refresh) is no offer and is still answered.
+    h.send(&in_dialog("UPDATE", &tag, 3));
+    assert_eq!(h.statuses(), vec![200]);
+}
