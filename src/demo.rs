@@ -3,7 +3,7 @@
 use dialbridge_sip::trunk::{CalledNumberFrom, TrunkConfig};
 
 use crate::config::Settings;
-use crate::demo_seed::DemoDetails;
+use crate::demo_seed::{DemoDetails, DEMO_ORGANIZATION, DEMO_ORGANIZER_EMAIL};
 
 /// The trunk the demo trusts: loopback only.
 pub const DEMO_TRUNK: &str = "demo-loopback";
@@ -49,7 +49,7 @@ pub fn print_banner(settings: &Settings, details: &DemoDetails) {
         format!("  e.g. baresip:  /dial sip:{number}@{host}:{port}"),
         format!("       SIPp:     sipp -sn uac -s {digits} -p 5070 -m 1 {host}:{port}"),
         String::new(),
-        format!("  Demo Organization, organizer demo.organizer@example.com:"),
+        format!("  {DEMO_ORGANIZATION}, organizer {DEMO_ORGANIZER_EMAIL}:"),
         format!(
             "      dial-in number {number}, conference ID {}, organizer PIN {}",
             details.conference_id, details.pin
