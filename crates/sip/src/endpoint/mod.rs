@@ -24,6 +24,7 @@
 
 mod build;
 mod call;
+mod call_table;
 mod client;
 mod commands;
 mod incoming;
@@ -31,6 +32,7 @@ mod outgoing;
 mod responses;
 mod routing;
 mod server;
+mod timers;
 mod types;
 
 #[cfg(test)]
@@ -53,7 +55,7 @@ use crate::dialog::DialogId;
 use crate::message::{parse_message, Message, StreamFramer};
 use crate::transaction::TransportKind;
 
-use call::Call;
+use call_table::Calls;
 use client::{ClientOutcome, ClientTransactions};
 use outgoing::OutgoingInvite;
 use server::{ServerKey, ServerTransactions};
@@ -63,7 +65,7 @@ pub struct Endpoint {
     rng: StdRng,
     servers: ServerTransactions,
     clients: ClientTransactions,
-    calls: HashMap<CallHandle, Call>,
+    calls: Calls,
     calls_by_dialog: HashMap<DialogId, CallHandle>,
     calls_by_invite: HashMap<ServerKey, CallHandle>,
     /// Calls we placed whose INVITE transaction is still running.
@@ -84,7 +86,7 @@ impl Endpoint {
             rng: StdRng::from_seed(seed),
             servers: ServerTransactions::default(),
             clients: ClientTransactions::default(),
-            calls: HashMap::new(),
+            calls: Calls::default(),
             calls_by_dialog: HashMap::new(),
             calls_by_invite: HashMap::new(),
             outgoing: HashMap::new(),
@@ -147,13 +149,18 @@ impl Endpoint {
         self.framers.remove(&connection);
     }
 
+    /// Fires what is due, and only that: the transactions and calls whose deadline has
+    /// come are popped from their heaps; the rest are not visited.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.servers.handle_timeout(now);
         self.clients.handle_timeout(now);
         self.outgoing_handle_timeout(now);
         let mut acks_missing = Vec::new();
         let mut timer_actions = Vec::new();
-        for call in self.calls.values_mut() {
+        for handle in self.calls.take_due(now) {
+            let Some(call) = self.calls.get_mut(&handle) else {
+                continue;
+            };
             if let Some(retransmitter) = call.two_xx.as_mut() {
                 retransmitter.handle_timeout(now);
                 while let Some(output) = retransmitter.poll_output() {
@@ -190,21 +197,17 @@ impl Endpoint {
         self.collect(now);
     }
 
-    /// The earliest moment `handle_timeout` has work to do.
+    /// The earliest moment `handle_timeout` has work to do: the tops of the deadline
+    /// heaps, not a scan (the shell asks on every loop turn).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let calls = self.calls.values().flat_map(|call| {
-            let retransmit = call.two_xx.as_ref().and_then(|r| r.poll_timeout());
-            let session = call.session_timer.as_ref().map(|t| t.deadline());
-            retransmit.into_iter().chain(session)
-        });
         [
             self.servers.poll_timeout(),
             self.clients.poll_timeout(),
+            self.calls.poll_timeout(),
             self.outgoing_poll_timeout(),
         ]
         .into_iter()
         .flatten()
-        .chain(calls)
         .min()
     }
 
@@ -248,24 +251,28 @@ impl Endpoint {
         }
     }
 
-    /// Moves transaction output into the transmit queue and acts on finished client
-    /// transactions.
+    /// Moves transaction output into the transmit queue, acts on finished client
+    /// transactions and files new deadlines. Only what this input or timer touched is
+    /// visited (the dirty sets), so the cost does not grow with the number of live
+    /// transactions and calls.
     fn collect(&mut self, now: Instant) {
-        let mut transmits = Vec::new();
         let mut outcomes = Vec::new();
-        self.servers.drain(&mut transmits);
-        self.clients.drain(&mut transmits, &mut outcomes);
-        self.transmits.extend(transmits);
+        self.servers.drain(&mut self.transmits);
+        self.clients.drain(&mut self.transmits, &mut outcomes);
         for outcome in outcomes {
             self.handle_client_outcome(now, outcome);
         }
+        // Only a client transaction that ended can leave an outgoing call without its
+        // INVITE transaction; otherwise there is nothing to reap.
+        if self.clients.take_removed() {
+            self.reap_outgoing(now);
+        }
         // Acting on outcomes may have started new transactions (a BYE after a failed
         // refresh); their first transmission must not wait for the next input.
-        self.reap_outgoing(now);
-        let mut transmits = Vec::new();
         let mut ignored = Vec::new();
-        self.clients.drain(&mut transmits, &mut ignored);
-        self.transmits.extend(transmits);
+        self.servers.drain(&mut self.transmits);
+        self.clients.drain(&mut self.transmits, &mut ignored);
+        self.calls.reschedule();
     }
 
     fn handle_client_outcome(&mut self, now: Instant, outcome: ClientOutcome) {
