@@ -14,6 +14,7 @@ mod outgoing;
 mod proxy;
 mod reinvite;
 mod routing;
+mod scale;
 mod session_timers;
 mod stream;
 mod torture;
