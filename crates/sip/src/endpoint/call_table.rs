@@ -22,19 +22,21 @@ pub struct Calls {
     pub visited: std::cell::Cell<u64>,
 }
 
-impl Calls {
-    pub fn get(&self, handle: &CallHandle) -> Option<&Call> {
-        self.table.get(handle)
-    }
+/// Reading needs no tracking: `get`, `contains_key`, `len`, `values`, `iter` … are the
+/// map's own, so code written against a plain `HashMap` keeps compiling.
+impl std::ops::Deref for Calls {
+    type Target = HashMap<CallHandle, Call>;
 
+    fn deref(&self) -> &Self::Target {
+        &self.table
+    }
+}
+
+impl Calls {
     pub fn get_mut(&mut self, handle: &CallHandle) -> Option<&mut Call> {
         let call = self.table.get_mut(handle)?;
         self.dirty.insert(*handle);
         Some(call)
-    }
-
-    pub fn contains_key(&self, handle: &CallHandle) -> bool {
-        self.table.contains_key(handle)
     }
 
     pub fn insert(&mut self, handle: CallHandle, call: Call) -> Option<Call> {
@@ -52,10 +54,6 @@ impl Calls {
         self.timers.schedule(handle, None);
         self.dirty.remove(handle);
         self.table.remove(handle)
-    }
-
-    pub fn len(&self) -> usize {
-        self.table.len()
     }
 
     /// Files the new deadlines of the calls changed since the last time.
