@@ -59,6 +59,7 @@ use call_table::Calls;
 use client::{ClientOutcome, ClientTransactions};
 use outgoing::OutgoingInvite;
 use server::{ServerKey, ServerTransactions};
+use timers::Timers;
 
 pub struct Endpoint {
     config: EndpointConfig,
@@ -70,6 +71,9 @@ pub struct Endpoint {
     calls_by_invite: HashMap<ServerKey, CallHandle>,
     /// Calls we placed whose INVITE transaction is still running.
     outgoing: HashMap<CallHandle, OutgoingInvite>,
+    /// When each outgoing call whose CANCEL went unanswered is given up (RFC 3261 9.1);
+    /// filed by `outgoing_deadline_changed`, dead entries dropped in `collect`.
+    outgoing_timers: Timers<CallHandle>,
     framers: HashMap<ConnectionId, StreamFramer>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
@@ -90,6 +94,7 @@ impl Endpoint {
             calls_by_dialog: HashMap::new(),
             calls_by_invite: HashMap::new(),
             outgoing: HashMap::new(),
+            outgoing_timers: Timers::default(),
             framers: HashMap::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
@@ -154,7 +159,15 @@ impl Endpoint {
     pub fn handle_timeout(&mut self, now: Instant) {
         self.servers.handle_timeout(now);
         self.clients.handle_timeout(now);
-        self.outgoing_handle_timeout(now);
+        // `outgoing_handle_timeout` looks at every outgoing call: only run it when one of
+        // their deadlines has come.
+        let mut outgoing_due = false;
+        while self.outgoing_timers.pop_due(now).is_some() {
+            outgoing_due = true;
+        }
+        if outgoing_due {
+            self.outgoing_handle_timeout(now);
+        }
         let mut acks_missing = Vec::new();
         let mut timer_actions = Vec::new();
         for handle in self.calls.take_due(now) {
@@ -200,11 +213,14 @@ impl Endpoint {
     /// The earliest moment `handle_timeout` has work to do: the tops of the deadline
     /// heaps, not a scan (the shell asks on every loop turn).
     pub fn poll_timeout(&self) -> Option<Instant> {
+        // The heap must agree with the scan it replaces; checked in debug builds only,
+        // where the scan's cost does not matter.
+        debug_assert_eq!(self.outgoing_timers.next(), self.outgoing_poll_timeout());
         [
             self.servers.poll_timeout(),
             self.clients.poll_timeout(),
             self.calls.poll_timeout(),
-            self.outgoing_poll_timeout(),
+            self.outgoing_timers.next(),
         ]
         .into_iter()
         .flatten()
@@ -280,6 +296,18 @@ impl Endpoint {
         self.servers.drain(&mut self.transmits);
         self.clients.drain(&mut self.transmits, &mut ignored);
         self.calls.reschedule();
+        // Outgoing calls settle or go away without telling the heap; drop the deadlines
+        // they no longer have from its top, so `poll_timeout` (`&self`) reads a live one.
+        let (outgoing, give_up) = (&self.outgoing, self.config.timers.timer_b());
+        self.outgoing_timers
+            .discard_dead_top(|call, at| outgoing_give_up(outgoing, call, give_up) != Some(at));
+    }
+
+    /// Files the give-up deadline of outgoing call `call` after its CANCEL was sent.
+    fn outgoing_deadline_changed(&mut self, call: CallHandle) {
+        let give_up = self.config.timers.timer_b();
+        let at = outgoing_give_up(&self.outgoing, &call, give_up);
+        self.outgoing_timers.schedule(&call, at);
     }
 
     fn handle_client_outcome(&mut self, now: Instant, outcome: ClientOutcome) {
@@ -342,5 +370,19 @@ impl Endpoint {
         } else {
             TransportKind::Unreliable
         }
+    }
+}
+
+/// When an unanswered CANCELled outgoing call is given up: 64·T1 after the CANCEL
+/// (RFC 3261 9.1), as `outgoing_handle_timeout` decides it.
+fn outgoing_give_up(
+    outgoing: &HashMap<CallHandle, OutgoingInvite>,
+    call: &CallHandle,
+    give_up: std::time::Duration,
+) -> Option<Instant> {
+    let invite = outgoing.get(call).filter(|o| o.unsettled())?;
+    match invite.cancel {
+        outgoing::CancelState::Sent { at } => Some(at + give_up),
+        _ => None,
     }
 }

@@ -96,6 +96,20 @@ impl<K: Hash + Eq + Clone> Timers<K> {
         Some(entry.key)
     }
 
+    /// Drops entries from the top while `dead` says their key no longer needs them (for
+    /// owners that cannot tell `schedule` of every change): afterwards `next` is live.
+    pub fn discard_dead_top(&mut self, mut dead: impl FnMut(&K, Instant) -> bool) {
+        while let Some(Reverse(top)) = self.heap.peek() {
+            if !dead(&top.key, top.at) {
+                break;
+            }
+            let key = top.key.clone();
+            self.heap.pop();
+            self.scheduled.remove(&key);
+            self.discard_stale();
+        }
+    }
+
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.scheduled.len()

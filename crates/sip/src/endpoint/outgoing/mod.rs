@@ -246,6 +246,7 @@ impl Endpoint {
                 reported: false,
             },
         );
+        self.outgoing_deadline_changed(call);
     }
 
     /// Reports the end of an unanswered outgoing call, once.
