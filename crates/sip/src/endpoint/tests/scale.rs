@@ -4,6 +4,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use bytes::Bytes;
+
 use super::*;
 
 const FLOOD: u32 = 20_000;
@@ -115,4 +117,55 @@ fn a_legitimate_call_works_during_a_flood_and_everything_is_reaped() {
     assert_eq!(h.ep.transaction_count(), 0);
     assert_eq!(h.ep.call_count(), 0);
     assert_eq!(h.ep.poll_timeout(), None);
+}
+
+/// Answered calls waiting for their ACK, `spacing` apart from time zero: each has a 2xx
+/// retransmitter (RFC 3261 13.3.1.4) with its own deadline.
+fn answered_calls(h: &mut Harness, count: u32, spacing: Duration) {
+    for i in 0..count {
+        h.set_time(spacing * i);
+        let req = invite()
+            .branch(&format!("z9hG4bK-call-{i}"))
+            .call_id(&format!("call-{i}"));
+        let call = h.incoming(&req);
+        h.ep.accept_call(h.now, call, Bytes::from_static(ANSWER.as_bytes()))
+            .unwrap();
+        assert_eq!(h.sent_one().status(), 200);
+    }
+    assert_eq!(h.ep.call_count(), count as usize);
+}
+
+#[test]
+fn calls_are_visited_only_when_touched_or_due() {
+    let mut h = Harness::new();
+    // 100 µs apart: all 2,000 answered within 200 ms, before any retransmission (T1).
+    answered_calls(&mut h, 2_000, Duration::from_micros(100));
+
+    let before = h.ep.visited();
+    h.send(
+        &Req::new("OPTIONS")
+            .branch("z9hG4bK-options-1")
+            .call_id("options-1"),
+    );
+    assert_eq!(h.statuses(), [200]);
+    let _ = h.ep.poll_timeout();
+    let visited = h.ep.visited() - before;
+    assert!(
+        visited <= 4,
+        "one OPTIONS visited {visited} calls and transactions"
+    );
+
+    let before = h.ep.visited();
+    h.now = h.start + T1 + ms(1);
+    h.ep.handle_timeout(h.now);
+    let sent = h.sent();
+    // Calls answered in the first millisecond (every 100 µs, both ends included).
+    assert_eq!(sent.len(), 11);
+    assert!(sent.iter().all(|s| s.status() == 200));
+    let visited = h.ep.visited() - before;
+    // Each due call is popped, then rescheduled; the other 1,989 are not seen.
+    assert!(
+        visited <= 2 * 11 + 4,
+        "handle_timeout visited {visited} for 11 due calls"
+    );
 }
