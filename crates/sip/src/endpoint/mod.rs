@@ -17,6 +17,12 @@
 //! `poll_event` and `poll_close` after each input. Every input takes `now`; nothing
 //! here reads a clock, so hours of call time are tested in microseconds.
 //!
+//! The shell runs `poll_timeout` on every loop turn and the endpoint may hold tens of
+//! thousands of transactions (a flood of refused INVITEs lingers 64·T1 each), so nothing
+//! per input or per wake-up visits them all: deadlines live in min-heaps (`timers`),
+//! `handle_timeout` pops only what is due, and after an input only the transactions and
+//! calls it touched are drained and rescheduled (`collect`).
+//!
 //! Calls they place arrive as `Event::IncomingCall` (`incoming`, answered with the
 //! commands in `commands`); calls we place start with `Endpoint::start_call` (`outgoing`).
 //! Once answered, both are the same kind of call: one dialog, BYE, re-INVITE, UPDATE and
