@@ -1,7 +1,7 @@
 //! Client transactions for the requests we send: our INVITEs and their CANCELs, and
 //! requests inside calls (BYE, session refreshes).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -9,6 +9,7 @@ use bytes::Bytes;
 use crate::message::Request;
 use crate::transaction::{ClientTransactionKey, InviteClient, NonInviteClient, Output};
 
+use super::timers::Timers;
 use super::types::{CallHandle, Peer, ReofferMethod, Transmit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,10 +54,66 @@ pub enum ClientOutcome {
     TimedOut { purpose: ClientPurpose },
 }
 
+impl ClientTransaction {
+    fn poll_timeout(&self) -> Option<Instant> {
+        match &self.machine {
+            ClientMachine::Invite(m) => m.poll_timeout(),
+            ClientMachine::NonInvite(m) => m.poll_timeout(),
+        }
+    }
+
+    fn handle_timeout(&mut self, now: Instant) {
+        match &mut self.machine {
+            ClientMachine::Invite(m) => m.handle_timeout(now),
+            ClientMachine::NonInvite(m) => m.handle_timeout(now),
+        }
+    }
+
+    /// Queues what the machine wants sent and reports a timeout once; true once it has
+    /// terminated.
+    fn take_output(
+        &mut self,
+        transmits: &mut VecDeque<Transmit>,
+        outcomes: &mut Vec<ClientOutcome>,
+    ) -> bool {
+        let mut finished = false;
+        while let Some(output) = match &mut self.machine {
+            ClientMachine::Invite(m) => m.poll_output(),
+            ClientMachine::NonInvite(m) => m.poll_output(),
+        } {
+            match output {
+                Output::Transmit(bytes) => transmits.push_back(Transmit { to: self.to, bytes }),
+                Output::Timeout(_) | Output::TransportError if !self.reported => {
+                    self.reported = true;
+                    outcomes.push(ClientOutcome::TimedOut {
+                        purpose: self.purpose,
+                    })
+                }
+                Output::Terminated => finished = true,
+                _ => {}
+            }
+        }
+        finished
+    }
+}
+
+/// The client transactions, with their deadlines in a heap and the ones touched since the
+/// last `drain` in `dirty`, so that neither a message nor a timer visits the others.
 #[derive(Debug, Default)]
 pub struct ClientTransactions {
     /// Branch and method (RFC 3261 17.1.3): a CANCEL shares its INVITE's branch.
     by_branch: HashMap<ClientTransactionKey, ClientTransaction>,
+    timers: Timers<ClientTransactionKey>,
+    /// Touched since the last `drain`, in the order first touched, so their output leaves
+    /// in the order it was made; `dirty_set` keeps each key in once.
+    dirty: Vec<ClientTransactionKey>,
+    dirty_set: HashSet<ClientTransactionKey>,
+    /// Whether a transaction was removed since `take_removed`: only then can an outgoing
+    /// call have lost its INVITE transaction (`Endpoint::reap_outgoing`).
+    removed: bool,
+    /// Transactions looked at, for tests that check the work per input stays bounded.
+    #[cfg(test)]
+    pub visited: std::cell::Cell<u64>,
 }
 
 impl ClientTransactions {
@@ -64,11 +121,18 @@ impl ClientTransactions {
     /// request's own.
     pub fn insert(&mut self, branch: &str, transaction: ClientTransaction) {
         let key = ClientTransactionKey::new(branch, transaction.request.method.as_str());
+        self.mark_dirty(&key);
         self.by_branch.insert(key, transaction);
     }
 
+    /// Every mutable access marks the transaction dirty: a response may have changed its
+    /// deadline or queued output (an ACK), which `drain` picks up.
     pub fn get_mut(&mut self, key: &ClientTransactionKey) -> Option<&mut ClientTransaction> {
-        self.by_branch.get_mut(key)
+        let transaction = self.by_branch.get_mut(key)?;
+        if self.dirty_set.insert(key.clone()) {
+            self.dirty.push(key.clone());
+        }
+        Some(transaction)
     }
 
     pub fn contains(&self, key: &ClientTransactionKey) -> bool {
@@ -78,7 +142,10 @@ impl ClientTransactions {
     /// Drops a transaction the TU gave up on (RFC 3261 9.1: no final answer to a CANCELled
     /// INVITE within 64·T1).
     pub fn remove(&mut self, key: &ClientTransactionKey) {
-        self.by_branch.remove(key);
+        if self.by_branch.remove(key).is_some() {
+            self.removed = true;
+        }
+        self.timers.schedule(key, None);
     }
 
     pub fn len(&self) -> usize {
@@ -91,21 +158,32 @@ impl ClientTransactions {
         self.by_branch.values().any(|t| !t.reported)
     }
 
-    pub fn poll_timeout(&self) -> Option<Instant> {
-        self.by_branch
-            .values()
-            .filter_map(|t| match &t.machine {
-                ClientMachine::Invite(m) => m.poll_timeout(),
-                ClientMachine::NonInvite(m) => m.poll_timeout(),
-            })
-            .min()
+    /// Whether a transaction ended since the last call.
+    pub fn take_removed(&mut self) -> bool {
+        std::mem::take(&mut self.removed)
     }
 
+    /// The earliest deadline: the heap's top, or a touched transaction not yet drained
+    /// (normally none: every input ends with a drain).
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        #[cfg(test)]
+        self.visited
+            .set(self.visited.get() + self.dirty.len() as u64);
+        let pending = self
+            .dirty
+            .iter()
+            .filter_map(|key| self.by_branch.get(key)?.poll_timeout());
+        self.timers.next().into_iter().chain(pending).min()
+    }
+
+    /// Fires the transactions whose deadline has come, and only those.
     pub fn handle_timeout(&mut self, now: Instant) {
-        for transaction in self.by_branch.values_mut() {
-            match &mut transaction.machine {
-                ClientMachine::Invite(m) => m.handle_timeout(now),
-                ClientMachine::NonInvite(m) => m.handle_timeout(now),
+        while let Some(key) = self.timers.pop_due(now) {
+            #[cfg(test)]
+            self.visited.set(self.visited.get() + 1);
+            if let Some(transaction) = self.by_branch.get_mut(&key) {
+                transaction.handle_timeout(now);
+                self.mark_dirty(&key);
             }
         }
     }
@@ -114,52 +192,45 @@ impl ClientTransactions {
     /// they were made (the ACK for a 401 before the retried INVITE), not in table order.
     /// Used right after a response, which never times a transaction out.
     pub fn flush(&mut self, key: &ClientTransactionKey, transmits: &mut VecDeque<Transmit>) {
+        let mut ignored = Vec::new();
+        self.flush_one(key, transmits, &mut ignored);
+    }
+
+    fn flush_one(
+        &mut self,
+        key: &ClientTransactionKey,
+        transmits: &mut VecDeque<Transmit>,
+        outcomes: &mut Vec<ClientOutcome>,
+    ) {
+        #[cfg(test)]
+        self.visited.set(self.visited.get() + 1);
         let Some(transaction) = self.by_branch.get_mut(key) else {
             return;
         };
-        let mut finished = false;
-        while let Some(output) = match &mut transaction.machine {
-            ClientMachine::Invite(m) => m.poll_output(),
-            ClientMachine::NonInvite(m) => m.poll_output(),
-        } {
-            match output {
-                Output::Transmit(bytes) => transmits.push_back(Transmit {
-                    to: transaction.to,
-                    bytes,
-                }),
-                Output::Terminated => finished = true,
-                _ => {}
-            }
-        }
-        if finished {
-            self.by_branch.remove(key);
+        if transaction.take_output(transmits, outcomes) {
+            self.remove(key);
+        } else {
+            let deadline = transaction.poll_timeout();
+            self.timers.schedule(key, deadline);
         }
     }
 
-    /// Collects what the transactions want sent, reports timeouts, drops the finished ones.
-    pub fn drain(&mut self, transmits: &mut Vec<Transmit>, outcomes: &mut Vec<ClientOutcome>) {
-        self.by_branch.retain(|_, transaction| {
-            let mut finished = false;
-            while let Some(output) = match &mut transaction.machine {
-                ClientMachine::Invite(m) => m.poll_output(),
-                ClientMachine::NonInvite(m) => m.poll_output(),
-            } {
-                match output {
-                    Output::Transmit(bytes) => transmits.push(Transmit {
-                        to: transaction.to,
-                        bytes,
-                    }),
-                    Output::Timeout(_) | Output::TransportError if !transaction.reported => {
-                        transaction.reported = true;
-                        outcomes.push(ClientOutcome::TimedOut {
-                            purpose: transaction.purpose,
-                        })
-                    }
-                    Output::Terminated => finished = true,
-                    _ => {}
-                }
-            }
-            !finished
-        });
+    /// Collects what the touched transactions want sent, reports timeouts, reschedules
+    /// them and drops the finished ones.
+    pub fn drain(&mut self, transmits: &mut VecDeque<Transmit>, outcomes: &mut Vec<ClientOutcome>) {
+        let dirty = std::mem::take(&mut self.dirty);
+        self.dirty_set.clear();
+        for key in &dirty {
+            self.flush_one(key, transmits, outcomes);
+        }
+        // Keep the allocation: this runs after every input.
+        self.dirty = dirty;
+        self.dirty.clear();
+    }
+
+    fn mark_dirty(&mut self, key: &ClientTransactionKey) {
+        if self.dirty_set.insert(key.clone()) {
+            self.dirty.push(key.clone());
+        }
     }
 }

@@ -17,6 +17,12 @@
 //! `poll_event` and `poll_close` after each input. Every input takes `now`; nothing
 //! here reads a clock, so hours of call time are tested in microseconds.
 //!
+//! The shell runs `poll_timeout` on every loop turn and the endpoint may hold tens of
+//! thousands of transactions (a flood of refused INVITEs lingers 64·T1 each), so nothing
+//! per input or per wake-up visits them all: deadlines live in min-heaps (`timers`),
+//! `handle_timeout` pops only what is due, and after an input only the transactions and
+//! calls it touched are drained and rescheduled (`collect`).
+//!
 //! Calls they place arrive as `Event::IncomingCall` (`incoming`, answered with the
 //! commands in `commands`); calls we place start with `Endpoint::start_call` (`outgoing`).
 //! Once answered, both are the same kind of call: one dialog, BYE, re-INVITE, UPDATE and
@@ -24,6 +30,7 @@
 
 mod build;
 mod call;
+mod call_table;
 mod client;
 mod commands;
 mod incoming;
@@ -32,6 +39,7 @@ mod responses;
 mod routing;
 mod server;
 mod source_policy;
+mod timers;
 mod types;
 
 #[cfg(test)]
@@ -55,21 +63,25 @@ use crate::dialog::DialogId;
 use crate::message::{parse_message, Message, StreamFramer};
 use crate::transaction::TransportKind;
 
-use call::Call;
+use call_table::Calls;
 use client::{ClientOutcome, ClientTransactions};
 use outgoing::OutgoingInvite;
 use server::{ServerKey, ServerTransactions};
+use timers::Timers;
 
 pub struct Endpoint {
     config: EndpointConfig,
     rng: StdRng,
     servers: ServerTransactions,
     clients: ClientTransactions,
-    calls: HashMap<CallHandle, Call>,
+    calls: Calls,
     calls_by_dialog: HashMap<DialogId, CallHandle>,
     calls_by_invite: HashMap<ServerKey, CallHandle>,
     /// Calls we placed whose INVITE transaction is still running.
     outgoing: HashMap<CallHandle, OutgoingInvite>,
+    /// When each outgoing call whose CANCEL went unanswered is given up (RFC 3261 9.1);
+    /// filed by `outgoing_deadline_changed`, dead entries dropped in `collect`.
+    outgoing_timers: Timers<CallHandle>,
     framers: HashMap<ConnectionId, StreamFramer>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
@@ -87,10 +99,11 @@ impl Endpoint {
             rng: StdRng::from_seed(seed),
             servers: ServerTransactions::default(),
             clients: ClientTransactions::default(),
-            calls: HashMap::new(),
+            calls: Calls::default(),
             calls_by_dialog: HashMap::new(),
             calls_by_invite: HashMap::new(),
             outgoing: HashMap::new(),
+            outgoing_timers: Timers::default(),
             framers: HashMap::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
@@ -151,13 +164,26 @@ impl Endpoint {
         self.framers.remove(&connection);
     }
 
+    /// Fires what is due, and only that: the transactions and calls whose deadline has
+    /// come are popped from their heaps; the rest are not visited.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.servers.handle_timeout(now);
         self.clients.handle_timeout(now);
-        self.outgoing_handle_timeout(now);
+        // `outgoing_handle_timeout` looks at every outgoing call: only run it when one of
+        // their deadlines has come.
+        let mut outgoing_due = false;
+        while self.outgoing_timers.pop_due(now).is_some() {
+            outgoing_due = true;
+        }
+        if outgoing_due {
+            self.outgoing_handle_timeout(now);
+        }
         let mut acks_missing = Vec::new();
         let mut timer_actions = Vec::new();
-        for call in self.calls.values_mut() {
+        for handle in self.calls.take_due(now) {
+            let Some(call) = self.calls.get_mut(&handle) else {
+                continue;
+            };
             if let Some(retransmitter) = call.two_xx.as_mut() {
                 retransmitter.handle_timeout(now);
                 while let Some(output) = retransmitter.poll_output() {
@@ -194,21 +220,20 @@ impl Endpoint {
         self.collect(now);
     }
 
-    /// The earliest moment `handle_timeout` has work to do.
+    /// The earliest moment `handle_timeout` has work to do: the tops of the deadline
+    /// heaps, not a scan (the shell asks on every loop turn).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let calls = self.calls.values().flat_map(|call| {
-            let retransmit = call.two_xx.as_ref().and_then(|r| r.poll_timeout());
-            let session = call.session_timer.as_ref().map(|t| t.deadline());
-            retransmit.into_iter().chain(session)
-        });
+        // The heap must agree with the scan it replaces; checked in debug builds only,
+        // where the scan's cost does not matter.
+        debug_assert_eq!(self.outgoing_timers.next(), self.outgoing_poll_timeout());
         [
             self.servers.poll_timeout(),
             self.clients.poll_timeout(),
-            self.outgoing_poll_timeout(),
+            self.calls.poll_timeout(),
+            self.outgoing_timers.next(),
         ]
         .into_iter()
         .flatten()
-        .chain(calls)
         .min()
     }
 
@@ -244,6 +269,13 @@ impl Endpoint {
         self.servers.len() + self.clients.len()
     }
 
+    /// Transactions and calls looked at so far by inputs, timers and `poll_timeout`: the
+    /// scale tests count work with it instead of timing it.
+    #[cfg(test)]
+    fn visited(&self) -> u64 {
+        self.servers.visited.get() + self.clients.visited.get() + self.calls.visited.get()
+    }
+
     fn handle_message_bytes(&mut self, now: Instant, source: Peer, bytes: Bytes) {
         match parse_message(bytes.clone()) {
             Ok(Message::Request(request)) => self.handle_request(now, source, request),
@@ -252,24 +284,40 @@ impl Endpoint {
         }
     }
 
-    /// Moves transaction output into the transmit queue and acts on finished client
-    /// transactions.
+    /// Moves transaction output into the transmit queue, acts on finished client
+    /// transactions and files new deadlines. Only what this input or timer touched is
+    /// visited (the dirty sets), so the cost does not grow with the number of live
+    /// transactions and calls.
     fn collect(&mut self, now: Instant) {
-        let mut transmits = Vec::new();
         let mut outcomes = Vec::new();
-        self.servers.drain(&mut transmits);
-        self.clients.drain(&mut transmits, &mut outcomes);
-        self.transmits.extend(transmits);
+        self.servers.drain(&mut self.transmits);
+        self.clients.drain(&mut self.transmits, &mut outcomes);
         for outcome in outcomes {
             self.handle_client_outcome(now, outcome);
         }
+        // Only a client transaction that ended can leave an outgoing call without its
+        // INVITE transaction; otherwise there is nothing to reap.
+        if self.clients.take_removed() {
+            self.reap_outgoing(now);
+        }
         // Acting on outcomes may have started new transactions (a BYE after a failed
         // refresh); their first transmission must not wait for the next input.
-        self.reap_outgoing(now);
-        let mut transmits = Vec::new();
         let mut ignored = Vec::new();
-        self.clients.drain(&mut transmits, &mut ignored);
-        self.transmits.extend(transmits);
+        self.servers.drain(&mut self.transmits);
+        self.clients.drain(&mut self.transmits, &mut ignored);
+        self.calls.reschedule();
+        // Outgoing calls settle or go away without telling the heap; drop the deadlines
+        // they no longer have from its top, so `poll_timeout` (`&self`) reads a live one.
+        let (outgoing, give_up) = (&self.outgoing, self.config.timers.timer_b());
+        self.outgoing_timers
+            .discard_dead_top(|call, at| outgoing_give_up(outgoing, call, give_up) != Some(at));
+    }
+
+    /// Files the give-up deadline of outgoing call `call` after its CANCEL was sent.
+    fn outgoing_deadline_changed(&mut self, call: CallHandle) {
+        let give_up = self.config.timers.timer_b();
+        let at = outgoing_give_up(&self.outgoing, &call, give_up);
+        self.outgoing_timers.schedule(&call, at);
     }
 
     fn handle_client_outcome(&mut self, now: Instant, outcome: ClientOutcome) {
@@ -351,5 +399,19 @@ impl Endpoint {
         } else {
             TransportKind::Unreliable
         }
+    }
+}
+
+/// When an unanswered CANCELled outgoing call is given up: 64·T1 after the CANCEL
+/// (RFC 3261 9.1), as `outgoing_handle_timeout` decides it.
+fn outgoing_give_up(
+    outgoing: &HashMap<CallHandle, OutgoingInvite>,
+    call: &CallHandle,
+    give_up: std::time::Duration,
+) -> Option<Instant> {
+    let invite = outgoing.get(call).filter(|o| o.unsettled())?;
+    match invite.cancel {
+        outgoing::CancelState::Sent { at } => Some(at + give_up),
+        _ => None,
     }
 }

@@ -252,6 +252,7 @@ impl Endpoint {
                 reported: false,
             },
         );
+        self.outgoing_deadline_changed(call);
     }
 
     /// Reports the end of an unanswered outgoing call, once.

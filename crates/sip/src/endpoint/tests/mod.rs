@@ -15,6 +15,7 @@ mod proxy;
 mod refresh;
 mod reinvite;
 mod routing;
+mod scale;
 mod session_timers;
 mod stream;
 mod torture;
