@@ -149,6 +149,15 @@ impl Endpoint {
                 }
             }
         }
+        // RFC 5626 4.4.1: each CRLFCRLF keep-alive ping is answered with one CRLF pong,
+        // or the client decides the flow is dead and reconnects.
+        let pongs = framer.take_pings();
+        for _ in 0..pongs {
+            self.transmits.push_back(Transmit {
+                to: Peer::tcp(from, connection),
+                bytes: Bytes::from_static(b"\r\n"),
+            });
+        }
         for message in messages {
             self.handle_message_bytes(now, Peer::tcp(from, connection), message);
         }

@@ -144,3 +144,17 @@ fn missing_content_length_on_tcp_closes() {
     feed(&mut h, text.as_bytes());
     assert_eq!(h.ep.poll_close(), Some(CONN));
 }
+
+/// RFC 5626 4.4.1: a CRLFCRLF keep-alive ping gets a single CRLF pong on the same
+/// connection, and a message after it is handled as usual.
+#[test]
+fn keepalive_ping_gets_a_pong() {
+    let mut h = Harness::new();
+    feed(&mut h, b"\r\n\r\n");
+    let pong = h.ep.poll_transmit().expect("a pong");
+    assert_eq!(pong.bytes.as_ref(), b"\r\n");
+    assert_eq!(pong.to, tcp_peer());
+    assert!(h.ep.poll_transmit().is_none(), "one pong per ping");
+    feed(&mut h, tcp(Req::new("OPTIONS")).as_bytes());
+    assert_eq!(h.statuses(), vec![200]);
+}
