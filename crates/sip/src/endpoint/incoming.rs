@@ -27,7 +27,13 @@ impl Endpoint {
             // An ACK is never answered (RFC 3261 17.2.1): there is no transaction for it.
             if request.method != Method::Ack {
                 tracing::debug!(from = %source.addr, %error, "refusing an invalid request");
-                self.reply_stateless(source, &request, error.status_code(), &error.to_string());
+                // Strangers learn nothing about our parser: a plain 403, as for valid requests.
+                let (status, reason) = if self.serves_source(source) {
+                    (error.status_code(), error.to_string())
+                } else {
+                    (403, "Forbidden".to_owned())
+                };
+                self.reply_stateless(source, &request, status, &reason);
             }
             return;
         }
@@ -552,8 +558,11 @@ impl Endpoint {
             return;
         };
         let tag = self.new_tag();
-        let mut response =
-            context.response(error.status_code(), &sanitize_reason(&error.to_string()));
+        let mut response = if self.serves_source(source) {
+            context.response(error.status_code(), &sanitize_reason(&error.to_string()))
+        } else {
+            context.response(403, "Forbidden")
+        };
         if let Some(to) = response
             .headers
             .get(&HeaderName::To)

@@ -86,6 +86,11 @@ impl Endpoint {
         Arc::clone(&self.source_filter.refused)
     }
 
+    /// Whether requests from `source` are served rather than refused outright.
+    pub(super) fn serves_source(&self, source: Peer) -> bool {
+        self.source_filter.policy.serves(source.addr.ip())
+    }
+
     /// Answers a request from an untrusted source with one stateless response and returns
     /// true, or returns false when the request should be handled as usual.
     ///

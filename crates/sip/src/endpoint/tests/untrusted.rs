@@ -159,3 +159,18 @@ fn the_default_product_names_no_version() {
     let config = EndpointConfig::new(IpAddr::V4(OUR_IP), 5060);
     assert_eq!(config.product, "dialbridge");
 }
+
+/// A malformed request from a stranger gets the same plain 403 as a valid one: the reason
+/// phrase of a 400 would describe our parser to whoever scans us.
+#[test]
+fn malformed_request_from_a_stranger_gets_a_plain_403() {
+    let mut h = Harness::new();
+    h.ep.set_source_policy(SourcePolicy {
+        trusted: vec!["10.0.0.0/8".parse().unwrap()],
+        challenge_unknown: false,
+    });
+    let broken = invite().text().replace("CSeq: 1 INVITE", "CSeq: x INVITE");
+    h.ep.handle_datagram(h.now, peer_addr(), Bytes::from(broken));
+    let sent = h.sent_one();
+    assert_eq!(sent.status(), 403);
+}
