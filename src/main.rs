@@ -100,6 +100,7 @@ fn print_config(args: &ServeArgs) -> anyhow::Result<()> {
     if settings.demo {
         demo::prepare(&mut settings);
     }
+    settings.database = settings.database.as_deref().map(mask_url_password);
     for trunk in &mut settings.trunks {
         if trunk.password.is_some() {
             trunk.password = Some("********".to_owned());
@@ -110,6 +111,20 @@ fn print_config(args: &ServeArgs) -> anyhow::Result<()> {
         toml::to_string_pretty(&settings).context("cannot print settings")?
     );
     Ok(())
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:********@host/db`.
+fn mask_url_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:********@{host}"),
+        None => url.to_owned(),
+    }
 }
 
 fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -230,4 +245,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     mail_task.await.context("mail task panicked")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_url_password;
+
+    #[test]
+    fn database_passwords_are_masked() {
+        assert_eq!(
+            mask_url_password("postgres://dial:s3cret@db.example.com/dialbridge"),
+            "postgres://dial:********@db.example.com/dialbridge"
+        );
+        assert_eq!(
+            mask_url_password("postgres://dial@db/x"),
+            "postgres://dial@db/x"
+        );
+        assert_eq!(
+            mask_url_password("sqlite://data/x.db"),
+            "sqlite://data/x.db"
+        );
+    }
 }

@@ -179,8 +179,11 @@ impl Store {
 
     /// Marks a queued mail delivered.
     pub async fn mark_mail_sent(&self, id: MailId, now: i64) -> Result<()> {
+        // Organizer mails can carry a new PIN in clear, and PINs must otherwise exist only
+        // as hashes: once a mail has left (or been given up on) its body is dropped.
         let sql = "UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, \
-            sent_at = $2, last_error = $3 WHERE id = $1 AND status = 'queued'";
+            sent_at = $2, last_error = $3, body_text = '(removed after delivery)', \
+            body_html = NULL WHERE id = $1 AND status = 'queued'";
         self.update_queued(sql, id, Some(now), None).await
     }
 
@@ -194,7 +197,9 @@ impl Store {
     ) -> Result<()> {
         let sql = "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $3, \
             status = CASE WHEN $2 IS NULL THEN 'failed' ELSE 'queued' END, \
-            next_attempt_at = COALESCE($2, next_attempt_at) \
+            next_attempt_at = COALESCE($2, next_attempt_at), \
+            body_text = CASE WHEN $2 IS NULL THEN '(removed: never delivered)' ELSE body_text END, \
+            body_html = CASE WHEN $2 IS NULL THEN NULL ELSE body_html END \
             WHERE id = $1 AND status = 'queued'";
         self.update_queued(sql, id, retry_at, Some(error)).await
     }
