@@ -34,6 +34,13 @@ pub enum Command {
     ///
     /// Useful to check what `serve` would run with; secrets are masked.
     Config(ServeArgs),
+    /// Administer organizations, organizers, numbers, licences, accounts and API tokens.
+    ///
+    /// Runs on the server, directly on the database `serve` uses (same --config, --data-dir
+    /// and --database), as the platform administrator: like a root shell, anyone who can run
+    /// it can read and change everything. Changes are audited as `system:cli`; `serve` may
+    /// keep running. `--json` prints JSON for scripts.
+    Admin(crate::admin_cli::AdminArgs),
 }
 
 #[derive(Debug, Clone, Args)]

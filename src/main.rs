@@ -2,6 +2,7 @@
 //! clock, configuration and command line; everything it does with a message or a call
 //! is decided in the `dialbridge-sip` and `dialbridge-sdp` crates.
 
+mod admin_cli;
 mod calls;
 mod cli;
 mod config;
@@ -45,6 +46,8 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let result = match cli.command {
+        // Reports its own errors: `error: <message> (<code>)`, exit status 1.
+        Command::Admin(args) => return admin_cli::run(args),
         Command::Serve(args) => run_serve(args),
         Command::Config(args) => print_config(&args),
     };

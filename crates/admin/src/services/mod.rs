@@ -24,6 +24,7 @@
 //! * **Conference ID length.** The store accepts 4 to 15 digits, the rules 5 to 10; the
 //!   services accept only the rules' range.
 
+mod accounts;
 mod call_path;
 mod caller;
 mod change;
@@ -41,6 +42,7 @@ mod organizations;
 mod organizers;
 mod settings;
 
+pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
 pub use call_path::{CallTarget, PinEntryState};
 pub use caller::Caller;
 pub use change::DialInOutcome;

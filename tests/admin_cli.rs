@@ -1,0 +1,394 @@
+//! `dialbridge admin ...` end to end: the built binary on a real SQLite file in a tempdir.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use dialbridge_store::Store;
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+const NUMBER: &str = "+14155550100";
+
+struct Cli {
+    dir: TempDir,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dialbridge"))
+            .arg("admin")
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            // Settings from the environment of whoever runs the tests must not leak in.
+            .env_remove("DIALBRIDGE_CONFIG")
+            .env_remove("DIALBRIDGE_DATABASE")
+            .env("DIALBRIDGE_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = child.wait_with_output().unwrap();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, "")
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "{args:?} failed: {}", run.stderr);
+        run.stdout
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut with_json = vec!["--json"];
+        with_json.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&with_json)).unwrap()
+    }
+
+    /// Organization 1 with 5 seats, a shared number, and organizer 1 (licensed, dial-in off).
+    fn world(&self) {
+        self.ok(&[
+            "organizations",
+            "create",
+            "--name",
+            "Contoso",
+            "--country",
+            "US",
+        ]);
+        self.ok(&[
+            "numbers",
+            "add",
+            NUMBER,
+            "--city",
+            "San Francisco",
+            "--language",
+            "en-US",
+            "--secondary",
+            "fr-FR",
+            "--trunk",
+            "main",
+        ]);
+        self.ok(&[
+            "organizers",
+            "create",
+            "--organization",
+            "1",
+            "--name",
+            "Ann Smith",
+            "--email",
+            "ann@contoso.example",
+        ]);
+        self.ok(&["licences", "set-seats", "1", "5"]);
+        self.ok(&["licences", "assign", "1"]);
+    }
+
+    fn store(&self) -> Store {
+        let dir = self.dir.path().to_owned();
+        runtime().block_on(async move { Store::open_in_dir(&dir).await.unwrap() })
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The value after `key` on a `key  value` line of the human output.
+fn field(output: &str, key: &str) -> String {
+    output
+        .lines()
+        .find_map(|line| line.strip_prefix(key))
+        .map(|rest| rest.trim().to_owned())
+        .unwrap_or_else(|| panic!("no {key:?} in:\n{output}"))
+}
+
+#[test]
+fn happy_path_from_organization_to_invitation() {
+    let cli = Cli::new();
+    cli.world();
+    let enabled = cli.ok(&["organizers", "enable-dial-in", "1"]);
+    let conference_id = field(&enabled, "conference ID");
+    assert!(
+        conference_id.len() >= 5 && conference_id.chars().all(|c| c.is_ascii_digit()),
+        "{enabled}"
+    );
+    let first_pin = field(&enabled, "new PIN");
+    assert!(first_pin.chars().all(|c| c.is_ascii_digit()), "{enabled}");
+    let shown = cli.ok(&["organizers", "show", "1"]);
+    assert_eq!(field(&shown, "has PIN"), "yes");
+    assert!(!shown.contains(&first_pin), "{shown}");
+
+    let reset = cli.ok(&["organizers", "reset-pin", "1"]);
+    let pin = field(&reset, "new PIN");
+    assert!(
+        pin.len() >= 4 && pin.chars().all(|c| c.is_ascii_digit()),
+        "{reset}"
+    );
+    let chosen = cli.ok(&["organizers", "reset-pin", "1", "--pin", "40729"]);
+    assert_eq!(field(&chosen, "new PIN"), "40729");
+
+    let invitation = cli.ok(&["organizers", "invitation", "1"]);
+    assert!(invitation.contains("+1 415 555 0100"), "{invitation}");
+    assert!(
+        invitation.replace(' ', "").contains(&conference_id),
+        "{invitation}"
+    );
+    // Default numbers by E.164 as well as by ID.
+    cli.ok(&["organizers", "set-default-numbers", "1", "--toll", NUMBER]);
+    let missing = cli.run(&[
+        "organizers",
+        "set-default-numbers",
+        "1",
+        "--toll",
+        "+14155550111",
+    ]);
+    assert_eq!(missing.code, 1);
+    assert!(missing.stderr.contains("(not_found)"), "{}", missing.stderr);
+
+    let ics = cli.ok(&["organizers", "invitation", "1", "--format", "ics"]);
+    assert!(ics.contains("BEGIN:VCALENDAR"), "{ics}");
+
+    // Secrets only from the command that made them.
+    let listed = cli.ok(&["organizers", "list"]);
+    assert!(
+        !listed.contains(&pin) && !listed.contains("40729"),
+        "{listed}"
+    );
+    assert!(listed.contains("Ann Smith"), "{listed}");
+}
+
+#[test]
+fn enable_dial_in_prints_the_conference_id_and_pin() {
+    let cli = Cli::new();
+    cli.world();
+    let outcome = cli.json(&["organizers", "enable-dial-in", "1"]);
+    let id = outcome["organizer"]["conference_id"].as_str().unwrap();
+    assert!(id.chars().all(|c| c.is_ascii_digit()));
+    let pin = outcome["new_pin"].as_str().unwrap();
+    assert!(pin.len() >= 4 && pin.chars().all(|c| c.is_ascii_digit()));
+
+    let reset = cli.json(&["organizers", "reset-conference-id", "1"]);
+    assert_ne!(reset["organizer"]["conference_id"].as_str().unwrap(), id);
+    assert!(reset["new_pin"].is_null());
+}
+
+#[test]
+fn json_output_parses() {
+    let cli = Cli::new();
+    cli.world();
+    let orgs = cli.json(&["organizations", "list"]);
+    assert_eq!(orgs["total"], 1);
+    assert_eq!(orgs["items"][0]["name"], "Contoso");
+    let numbers = cli.json(&["numbers", "list", "--organization", "1"]);
+    assert_eq!(numbers["items"][0]["e164"], NUMBER);
+    let pool = cli.json(&["licences", "show", "1"]);
+    assert_eq!(pool["seats_assigned"], 1);
+    assert_eq!(pool["seats_free"], 4);
+    let set = cli.json(&["organizations", "set", "1", "--send-emails", "off"]);
+    assert_eq!(set["settings"]["send_emails"], false);
+}
+
+#[test]
+fn duplicate_organization_is_a_conflict() {
+    let cli = Cli::new();
+    cli.ok(&[
+        "organizations",
+        "create",
+        "--name",
+        "Contoso",
+        "--country",
+        "US",
+    ]);
+    let again = cli.run(&[
+        "organizations",
+        "create",
+        "--name",
+        "Contoso",
+        "--country",
+        "US",
+    ]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.starts_with("error: "), "{}", again.stderr);
+    assert!(again.stderr.contains("(conflict)"), "{}", again.stderr);
+    assert!(again.stdout.is_empty());
+
+    let json = cli.run(&[
+        "--json",
+        "organizations",
+        "create",
+        "--name",
+        "Contoso",
+        "--country",
+        "US",
+    ]);
+    assert_eq!(json.code, 1);
+    let body: serde_json::Value = serde_json::from_str(json.stderr.trim()).unwrap();
+    assert_eq!(body["error"]["code"], "conflict");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cli = Cli::new();
+    for args in [
+        &["organizations"][..],
+        &["organizations", "create", "--name", "X"],
+        &["organizers", "show", "not-a-number"],
+        &["organizations", "set", "1", "--send-emails", "maybe"],
+        &["no-such-resource", "list"],
+    ] {
+        let run = cli.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn missing_things_exit_1_with_their_code() {
+    let cli = Cli::new();
+    let run = cli.run(&["organizers", "show", "42"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("(not_found)"), "{}", run.stderr);
+}
+
+#[test]
+fn token_create_prints_a_token_whose_hash_is_stored() {
+    let cli = Cli::new();
+    let account = cli.run_with_stdin(
+        &[
+            "--json",
+            "accounts",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--role",
+            "platform-admin",
+            "--password-stdin",
+        ],
+        "correct horse battery staple\n",
+    );
+    assert_eq!(account.code, 0, "{}", account.stderr);
+    let account: serde_json::Value = serde_json::from_str(&account.stdout).unwrap();
+    assert_eq!(account["role"], "platform_admin");
+    assert!(!account.to_string().contains("password"));
+    let account_id = account["id"].to_string();
+
+    let out = cli.ok(&["tokens", "create", "--account", &account_id, "--name", "ci"]);
+    let token = field(&out, "token");
+    let body = token.strip_prefix("dbt_").unwrap();
+    assert_eq!(body.len(), 43);
+    assert!(body
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+
+    let hash: String = Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let store = cli.store();
+    let found = runtime().block_on(store.api_token_by_hash(&hash)).unwrap();
+    let (stored, owner) = found.expect("the token's sha256 is stored");
+    assert_eq!(owner.email, "ops@example.com");
+
+    let listed = cli.ok(&["accounts", "list"]);
+    assert!(listed.contains("ops@example.com") && !listed.contains(&token));
+
+    cli.ok(&["tokens", "revoke", &stored.id.to_string()]);
+    let gone = runtime().block_on(store.api_token_by_hash(&hash)).unwrap();
+    assert!(gone.is_none());
+}
+
+#[test]
+fn accounts_need_a_password_on_stdin() {
+    let cli = Cli::new();
+    let no_flag = cli.run(&[
+        "accounts",
+        "create",
+        "--email",
+        "a@example.com",
+        "--role",
+        "read-only",
+    ]);
+    assert_eq!(no_flag.code, 2);
+    let short = cli.run_with_stdin(
+        &[
+            "accounts",
+            "create",
+            "--email",
+            "a@example.com",
+            "--role",
+            "read-only",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
+    assert_eq!(short.code, 1);
+    assert!(short.stderr.contains("(invalid)"), "{}", short.stderr);
+}
+
+#[test]
+fn acp_import_with_a_bad_row_changes_nothing() {
+    let cli = Cli::new();
+    cli.world();
+    cli.ok(&["organizers", "enable-dial-in", "1"]);
+    let export = cli.ok(&["acp", "export", "--organization", "1"]);
+    assert!(export.starts_with("organizer_id,"), "{export}");
+    assert!(export.contains("ann@contoso.example"), "{export}");
+
+    let header = "email,acp_provider_name,acp_toll_number,acp_toll_free_numbers,\
+                  acp_participant_passcode,acp_conference_id,acp_url";
+    let bad = format!("{header}\nann@contoso.example,Fabrikam Audio,not-a-number,,1234,,\n");
+    let file = cli.dir.path().join("acp.csv");
+    std::fs::write(&file, bad).unwrap();
+    let file = file.to_str().unwrap();
+    let before = cli.ok(&["organizers", "show", "1"]);
+
+    let run = cli.run(&["acp", "import", "--organization", "1", file]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("line 2:"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert_eq!(cli.ok(&["organizers", "show", "1"]), before);
+
+    let good = format!("{header}\nann@contoso.example,Fabrikam Audio,+14155550199,,1234,,\n");
+    std::fs::write(file, good).unwrap();
+    let dry = cli.json(&["acp", "import", "--organization", "1", file, "--dry-run"]);
+    assert_eq!(dry["summary"]["moving_to_acp"], 1);
+    assert_eq!(cli.ok(&["organizers", "show", "1"]), before);
+
+    cli.ok(&["acp", "import", "--organization", "1", file]);
+    let after = cli.json(&["organizers", "show", "1"]);
+    assert_eq!(after["provider"]["provider"], "acp");
+}
