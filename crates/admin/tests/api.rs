@@ -281,6 +281,14 @@ async fn missing_or_invalid_tokens_answer_401_json() {
         .body(Body::empty())
         .unwrap();
     assert_eq!(api.send(request).await.status, StatusCode::OK);
+    // A good token records its use.
+    let tokens = api
+        .svc
+        .store()
+        .list_api_tokens(dialbridge_store::AdminAccountId(1))
+        .await
+        .unwrap();
+    assert_eq!(tokens[0].last_used_at, Some(NOW));
     // Writes are refused before the body is looked at.
     let reply = api
         .call(
@@ -878,6 +886,12 @@ async fn bad_input_is_a_json_error_with_a_code() {
             api.get("/no-such-route", p).await,
             StatusCode::NOT_FOUND,
             "not_found",
+        ),
+        (
+            api.call(Method::DELETE, "/organizations", Some(p), None)
+                .await,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
         ),
         (
             api.get("/organizers?limit=many", p).await,

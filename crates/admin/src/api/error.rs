@@ -63,7 +63,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine code: `not_found`, `forbidden`, `unauthorized`, `conflict`, `invalid`,
-    /// `seats_exhausted`, `not_licensed`, `id_space_exhausted`, `internal`.
+    /// `seats_exhausted`, `not_licensed`, `id_space_exhausted`, `internal`, and
+    /// `method_not_allowed` from the router.
     pub code: String,
     /// For a person: what went wrong and how to fix it.
     pub message: String,

@@ -28,8 +28,9 @@ pub use openapi::ApiDoc;
 
 use crate::services::AdminService;
 use axum::handler::Handler;
+use axum::http::StatusCode;
 use axum::routing::{on, MethodFilter};
-use axum::Router;
+use axum::{Json, Router};
 use std::sync::Arc;
 
 /// What handlers share: the services.
@@ -153,7 +154,11 @@ fn table() -> Table {
 
 /// The API's router, to nest under `/api/v1`.
 pub fn router(service: AppState) -> Router {
-    table().router.fallback(unknown_route).with_state(service)
+    table()
+        .router
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .with_state(service)
 }
 
 /// The (method, path) pairs [`router`] serves, relative to `/api/v1`.
@@ -164,4 +169,18 @@ pub fn routes() -> Vec<(Verb, &'static str)> {
 /// JSON for paths the API does not have, like every other error.
 async fn unknown_route() -> ApiError {
     ApiError::not_found("route")
+}
+
+/// JSON for a known path asked with a method it does not take. Not a service error, so the
+/// body is built here; the code is as stable as the services' codes.
+async fn wrong_method() -> (StatusCode, Json<ErrorBody>) {
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        Json(ErrorBody {
+            error: ErrorDetail {
+                code: "method_not_allowed".to_owned(),
+                message: "this path does not take this method; see /api/v1/openapi.json".to_owned(),
+            },
+        }),
+    )
 }
