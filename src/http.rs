@@ -1,5 +1,5 @@
-//! The HTTP listener. For now it serves health only; the admin center and the REST API
-//! arrive with their own issues and mount here.
+//! The HTTP listener: health, and the REST API under `/api/v1` (`dialbridge_admin::api`).
+//! The web UI arrives with its own issue and mounts here.
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -10,6 +10,8 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use tokio::sync::watch;
+
+use dialbridge_admin::services::AdminService;
 
 use crate::calls::CallStats;
 use crate::rtp_ports::RtpPortPool;
@@ -30,11 +32,13 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     stats: Arc<CallStats>,
     ports: Arc<RtpPortPool>,
+    admin: Arc<AdminService>,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let app = Router::new()
         .route("/healthz", get(health))
-        .with_state(Health { stats, ports });
+        .with_state(Health { stats, ports })
+        .nest("/api/v1", dialbridge_admin::api::router(admin));
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             let _ = shutdown.changed().await;

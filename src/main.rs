@@ -175,7 +175,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let store = open_store(&settings).await?;
-    let admin = admin_service(&settings, store.clone())?;
+    // Shared by the HTTP handlers; its random source sits behind its own mutex.
+    let admin = Arc::new(admin_service(&settings, store.clone())?);
     let demo_details = if settings.demo {
         Some(
             demo_seed::seed(&admin)
@@ -220,6 +221,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         http_listener,
         Arc::clone(&stats),
         Arc::clone(&ports),
+        Arc::clone(&admin),
         shutdown_rx.clone(),
     ));
 

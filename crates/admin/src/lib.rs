@@ -9,9 +9,11 @@
 //!
 //! [`acp_csv`] exports organizers for a third-party audio conferencing provider and imports
 //! the file it sends back (checked in full first, then written in one transaction).
+//! [`api`] is the REST API under `/api/v1` (axum, token auth, OpenAPI document).
 //! [`mail`] delivers the store's mail outbox over SMTP or into `.eml` files.
 
 pub mod acp_csv;
+pub mod api;
 pub mod mail;
 pub mod rules;
 pub mod services;

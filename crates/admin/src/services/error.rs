@@ -31,6 +31,10 @@ pub enum ServiceError {
     /// No free conference ID could be drawn: the organization should use longer IDs.
     #[error("{0}")]
     IdSpaceExhausted(String),
+    /// No valid credentials: an API token that is missing, malformed or unknown. One answer
+    /// for all three, so a caller cannot tell a revoked token from a mistyped one.
+    #[error("missing or invalid API token; send `Authorization: Bearer dbt_...`")]
+    Unauthenticated,
     /// Something broke on our side (database down, corrupt row). The detail is for the log,
     /// not for the person who asked.
     #[error(
@@ -50,6 +54,7 @@ impl ServiceError {
             ServiceError::SeatsExhausted => "seats_exhausted",
             ServiceError::NotLicensed => "not_licensed",
             ServiceError::IdSpaceExhausted(_) => "id_space_exhausted",
+            ServiceError::Unauthenticated => "unauthorized",
             ServiceError::Internal(_) => "internal",
         }
     }

@@ -41,6 +41,7 @@ mod one_time_pin;
 mod organizations;
 mod organizers;
 mod settings;
+mod tokens;
 
 pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
 pub use call_path::{CallTarget, PinEntryState};
@@ -56,6 +57,7 @@ pub use one_time_pin::OneTimePin;
 pub use organizations::NewOrganization;
 pub use organizers::{NewOrganizerInput, OrganizerQuery, ProfileUpdate};
 pub use settings::SettingsPatch;
+pub use tokens::{token_hash, TOKEN_PREFIX};
 
 use crate::rules::pin::PinHasher;
 use crate::rules::web_url::WebUrl;
