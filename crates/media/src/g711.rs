@@ -185,7 +185,11 @@ mod tests {
         for code in 0..=255u8 {
             // mu-law has two zeros (0x7F and 0xFF); both decode to 0, which encodes to 0xFF.
             let expected = if code == 0x7F { 0xFF } else { code };
-            assert_eq!(encode_ulaw(decode_ulaw(code)), expected, "mu-law {code:#04x}");
+            assert_eq!(
+                encode_ulaw(decode_ulaw(code)),
+                expected,
+                "mu-law {code:#04x}"
+            );
             assert_eq!(encode_alaw(decode_alaw(code)), code, "A-law {code:#04x}");
         }
     }

@@ -9,7 +9,10 @@ use std::process::Command;
 const PYTHON: &str = "/usr/bin/python3";
 
 fn reference() -> Vec<u8> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/make-reference.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/reference/make-reference.py"
+    );
     let output = Command::new(PYTHON)
         .arg(script)
         .output()
