@@ -16,3 +16,4 @@ pub mod telephone_event;
 pub use telephone_event::{DtmfEvent, RtpEventPacket, TelephoneEventReceiver, TelephoneEventStats};
 
 pub use digit::DtmfDigit;
+pub use dtmf_detector::{DetectedDigit, DtmfDetector};

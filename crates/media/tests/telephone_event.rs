@@ -1,6 +1,8 @@
 //! RFC 4733 reception: each key press reported exactly once, whatever the sender or the
 //! network did to its packets.
 
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
 use dialbridge_media::{DtmfDigit, RtpEventPacket, TelephoneEventReceiver};
 use std::time::{Duration, Instant};
 
