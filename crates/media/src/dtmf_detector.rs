@@ -15,7 +15,8 @@
 //!   the three, which puts the decision boundary at +-2.5%, 1 point clear of both limits,
 //!   independent of level.
 //! - Level: each tone at least -36 dBm0. Twist: the high tone at most 8 dB above the low one
-//!   (forward) and at most 4 dB below it (reverse).
+//!   (forward) and at most 4 dB below it (reverse), each with 0.5 dB allowance for measuring
+//!   error so that a signal exactly at the limit is accepted.
 //! - Purity, against talk-off: the two tones carry at least 60% of the window's power; every
 //!   other frequency in each group is at least 6 dB below that group's tone; the second
 //!   harmonics of the two tones (which voiced speech has and DTMF does not) together stay
@@ -47,8 +48,9 @@ const PROBE_OFFSET: f32 = 0.05;
 /// Mean square of a 0 dBm0 sine (peak 22654).
 const DBM0_POWER: f32 = 22654.0 * 22654.0 / 2.0;
 const MIN_TONE_DBM0: f32 = -36.0;
-const MAX_FORWARD_TWIST_DB: f32 = 8.0;
-const MAX_REVERSE_TWIST_DB: f32 = 4.0;
+// Q.24 limits plus 0.5 dB so a signal exactly at the limit is accepted despite measuring error.
+const MAX_FORWARD_TWIST_DB: f32 = 8.5;
+const MAX_REVERSE_TWIST_DB: f32 = 4.5;
 const MIN_TONE_SHARE: f32 = 0.6;
 const MIN_GROUP_MARGIN_DB: f32 = 6.0;
 const MAX_HALVES_DIFFERENCE_DB: f32 = 4.0;
@@ -313,7 +315,9 @@ impl DtmfDetector {
             self.digits.push_back(DetectedDigit {
                 digit,
                 start_sample: start,
-                duration: Duration::from_micros(samples * 1_000_000 / u64::from(SAMPLE_RATE)),
+                duration: Duration::from_micros(
+                    samples.saturating_mul(1_000_000) / u64::from(SAMPLE_RATE),
+                ),
             });
         }
         self.state = State::Idle { candidate: None };

@@ -13,7 +13,6 @@ pub mod g711;
 mod goertzel;
 pub mod telephone_event;
 
-pub use telephone_event::{DtmfEvent, RtpEventPacket, TelephoneEventReceiver, TelephoneEventStats};
-
 pub use digit::DtmfDigit;
 pub use dtmf_detector::{DetectedDigit, DtmfDetector};
+pub use telephone_event::{DtmfEvent, RtpEventPacket, TelephoneEventReceiver, TelephoneEventStats};

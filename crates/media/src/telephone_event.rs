@@ -169,9 +169,10 @@ impl TelephoneEventReceiver {
 
     /// When [`Self::handle_timeout`] should next be called, if a press is in progress.
     pub fn poll_timeout(&self) -> Option<Instant> {
+        // An end timeout too large to add never fires (no panic on overflow).
         self.current
             .as_ref()
-            .map(|event| event.last_packet_at + self.end_timeout)
+            .and_then(|event| event.last_packet_at.checked_add(self.end_timeout))
     }
 
     /// Reports a press whose packets stopped without an end packet.

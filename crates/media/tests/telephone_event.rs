@@ -382,3 +382,39 @@ fn a_to_d_are_keys_too() {
     }
     assert_eq!(h.digits(), "ABCD");
 }
+
+#[test]
+fn arbitrary_packets_never_panic_and_never_report_a_press_twice() {
+    // Deterministic garbage: random fields, payload lengths 0-9, few SSRCs and timestamps so
+    // that collisions (the interesting cases) are frequent.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut rx = TelephoneEventReceiver::new(8000).with_end_timeout(Duration::MAX);
+    let t0 = Instant::now();
+    let mut reported = 0u64;
+    for i in 0..200_000u64 {
+        let r = next();
+        let len = (r % 10) as usize;
+        let payload: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let packet = RtpEventPacket {
+            ssrc: (r >> 8) as u32 % 3,
+            sequence: (r >> 16) as u16,
+            timestamp: ((r >> 24) as u32 % 8) * 65_000,
+            marker: r & (1 << 60) != 0,
+            payload: &payload,
+        };
+        let now = t0 + Duration::from_millis(i);
+        rx.handle_packet(&packet, now);
+        rx.handle_timeout(now);
+        while rx.poll_event().is_some() {
+            reported += 1;
+        }
+    }
+    assert_eq!(reported, rx.stats().reported);
+    assert!(rx.stats().truncated_payload > 0 && rx.stats().unsupported_event > 0);
+}
