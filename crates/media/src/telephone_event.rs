@@ -34,8 +34,12 @@ const ENDED_MEMORY: usize = 16;
 #[derive(Debug, Clone, Copy)]
 pub struct RtpEventPacket<'a> {
     pub ssrc: u32,
+    /// Carried for logging and future loss statistics; reception does not depend on it, since
+    /// the timestamp identifies the event and the duration field orders its updates.
     pub sequence: u16,
     pub timestamp: u32,
+    /// The marker bit (set on an event's first packet, §2.5.1.1). Not relied on: the first
+    /// packet is often lost and some senders never set it.
     pub marker: bool,
     /// The RTP payload: one or more 4-byte event blocks; the first is used.
     pub payload: &'a [u8],
