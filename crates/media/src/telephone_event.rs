@@ -7,7 +7,9 @@
 //! 16-bit duration would overflow (§2.5.1.3). The rules below are small enough to own.
 //!
 //! Identity: an event is (SSRC, RTP timestamp of its first segment) (§2.5.1.1: all packets of
-//! one event carry the event's start timestamp). An event is reported when its end packet
+//! one event carry the event's start timestamp), and time: the same pair seen again well after
+//! the event ended (or with a fresh marker bit) is a new press, since replayed captures and
+//! some gateways reuse timestamps. An event is reported when its end packet
 //! (E bit) arrives, when another event from the same source supersedes it, when the SSRC
 //! changes, or when no packet for it arrived within the end timeout (all end packets lost).
 
@@ -29,6 +31,12 @@ const SEGMENT_SLACK: u32 = 1600;
 const LATE_WINDOW: u32 = 80_000;
 /// Ended events remembered so their retransmitted end packets and late updates are ignored.
 const ENDED_MEMORY: usize = 16;
+/// A packet with the (SSRC, timestamp) of an ended event is a retransmission or a late
+/// update if it comes within this long of that event's last packet; later, it is the same
+/// key pressed again by a sender that reuses timestamps. SIPp does exactly this: its
+/// `dtmf_2833_*.pcap` files carry fixed SSRC and timestamps, so a PIN of "1111" replays
+/// identical packets four times.
+const KEY_REUSE_AFTER: Duration = Duration::from_millis(200);
 
 /// The RTP fields of one telephone-event packet that reception needs.
 #[derive(Debug, Clone, Copy)]
@@ -73,6 +81,8 @@ pub struct TelephoneEventStats {
     pub retransmitted_end: u64,
     /// Packets for an event already ended or superseded (reordering).
     pub late_packet: u64,
+    /// Presses that reused the SSRC and timestamp of an earlier one (SIPp's pcaps do).
+    pub key_reused: u64,
     /// A different event code with the timestamp of the event in progress.
     pub conflicting_event: u64,
 }
@@ -83,10 +93,18 @@ pub struct TelephoneEventReceiver {
     clock_rate: u32,
     end_timeout: Duration,
     current: Option<ActiveEvent>,
-    /// (SSRC, segment timestamp) of recently finished events and segments.
-    ended: VecDeque<(u32, u32)>,
+    /// Recently finished events and segments.
+    ended: VecDeque<EndedKey>,
     events: VecDeque<DtmfEvent>,
     stats: TelephoneEventStats,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct EndedKey {
+    ssrc: u32,
+    timestamp: u32,
+    /// The last packet seen for it, retransmissions included.
+    last_packet_at: Instant,
 }
 
 #[derive(Debug)]
@@ -183,7 +201,7 @@ impl TelephoneEventReceiver {
     pub fn handle_timeout(&mut self, now: Instant) {
         if self.poll_timeout().is_some_and(|deadline| now >= deadline) {
             self.stats.ended_by_timeout += 1;
-            self.finish();
+            self.finish(now);
         }
     }
 
@@ -201,13 +219,26 @@ impl TelephoneEventReceiver {
         let duration = u16::from_be_bytes([block[2], block[3]]);
         let (ssrc, timestamp) = (packet.ssrc, packet.timestamp);
 
-        if self.ended.contains(&(ssrc, timestamp)) {
-            if end {
-                self.stats.retransmitted_end += 1;
-            } else {
-                self.stats.late_packet += 1;
+        if let Some(at) = self
+            .ended
+            .iter()
+            .position(|k| k.ssrc == ssrc && k.timestamp == timestamp)
+        {
+            let key = &mut self.ended[at];
+            // A marker on a non-end packet announces a new event (§2.5.1.1).
+            let pressed_again = (packet.marker && !end)
+                || now.saturating_duration_since(key.last_packet_at) >= KEY_REUSE_AFTER;
+            if !pressed_again {
+                key.last_packet_at = now;
+                if end {
+                    self.stats.retransmitted_end += 1;
+                } else {
+                    self.stats.late_packet += 1;
+                }
+                return;
             }
-            return;
+            self.ended.remove(at);
+            self.stats.key_reused += 1;
         }
 
         if let Some(current) = self.current.as_mut() {
@@ -218,27 +249,31 @@ impl TelephoneEventReceiver {
                 }
                 current.update_duration(duration);
                 current.last_packet_at = now;
-                self.end_if_final(end);
+                self.end_if_final(end, now);
                 return;
             }
             if current.is_continued_by(ssrc, digit, timestamp) {
-                let finished_segment = (current.ssrc, current.segment_timestamp);
+                let finished_segment = EndedKey {
+                    ssrc: current.ssrc,
+                    timestamp: current.segment_timestamp,
+                    last_packet_at: now,
+                };
                 current.earlier_segments += u64::from(current.segment_duration);
                 current.segment_timestamp = timestamp;
                 current.segment_duration = u32::from(duration);
                 current.last_packet_at = now;
                 self.remember_ended(finished_segment);
-                self.end_if_final(end);
+                self.end_if_final(end, now);
                 return;
             }
             let behind = current.segment_timestamp.wrapping_sub(timestamp);
-            if current.ssrc == ssrc && behind != 0 && behind <= LATE_WINDOW {
+            if current.ssrc == ssrc && !packet.marker && behind != 0 && behind <= LATE_WINDOW {
                 self.stats.late_packet += 1;
                 return;
             }
             // A newer event, or a new SSRC: the press in progress lost its end packets.
             self.stats.ended_by_newer_event += 1;
-            self.finish();
+            self.finish(now);
         }
 
         let already = self.samples_to_duration(u64::from(duration));
@@ -251,26 +286,32 @@ impl TelephoneEventReceiver {
             started_at: now.checked_sub(already).unwrap_or(now),
             last_packet_at: now,
         });
-        self.end_if_final(end);
+        self.end_if_final(end, now);
     }
 
     /// Ends the press in progress on an end packet, unless its segment is full: then the end
     /// bit may close only this segment (§2.5.1.3) and the timeout decides.
-    fn end_if_final(&mut self, end: bool) {
+    fn end_if_final(&mut self, end: bool, now: Instant) {
         let full = self
             .current
             .as_ref()
             .is_some_and(ActiveEvent::segment_is_full);
         if end && !full {
-            self.finish();
+            self.finish(now);
         }
     }
 
-    fn finish(&mut self) {
+    /// Reports the press in progress. Its key is remembered as of `now`, so end packets that
+    /// straggle in just after a timeout are still recognised as retransmissions.
+    fn finish(&mut self, now: Instant) {
         let Some(event) = self.current.take() else {
             return;
         };
-        self.remember_ended((event.ssrc, event.segment_timestamp));
+        self.remember_ended(EndedKey {
+            ssrc: event.ssrc,
+            timestamp: event.segment_timestamp,
+            last_packet_at: now,
+        });
         self.stats.reported += 1;
         self.events.push_back(DtmfEvent {
             digit: event.digit,
@@ -279,7 +320,7 @@ impl TelephoneEventReceiver {
         });
     }
 
-    fn remember_ended(&mut self, key: (u32, u32)) {
+    fn remember_ended(&mut self, key: EndedKey) {
         if self.ended.len() == ENDED_MEMORY {
             self.ended.pop_front();
         }

@@ -418,3 +418,40 @@ fn arbitrary_packets_never_panic_and_never_report_a_press_twice() {
     assert_eq!(reported, rx.stats().reported);
     assert!(rx.stats().truncated_payload > 0 && rx.stats().unsupported_event > 0);
 }
+
+#[test]
+fn reused_timestamp_is_a_new_press_only_when_it_comes_back_later() {
+    let mut h = Harness::new();
+    let first = h.press(8, 4_000, 1, 2, 0);
+    h.send_all(&first);
+    // The same packets again 100 ms after the end, markers stripped: late copies, ignored.
+    let mut copies = h.press(8, 4_000, 1, 2, 250);
+    for p in &mut copies {
+        p.marker = false;
+    }
+    h.send_all(&copies[1..]);
+    assert_eq!(h.digits(), "1");
+    // 300 ms of silence, then the same key with the same timestamp and no marker: a replay.
+    let mut replay = h.press(8, 4_000, 1, 2, 700);
+    replay[0].marker = false;
+    h.send_all(&replay);
+    assert_eq!(h.digits(), "1");
+    assert_eq!(h.rx.stats().key_reused, 1);
+}
+
+#[test]
+fn end_packets_straggling_in_after_the_timeout_are_not_a_new_press() {
+    let mut h = Harness::new();
+    let pkts = h.press(42, 5_000, 4, 3, 0);
+    let (updates, mut ends): (Vec<Pkt>, Vec<Pkt>) = pkts.into_iter().partition(|p| !p.end);
+    h.send_all(&updates);
+    let deadline = h.rx.poll_timeout().unwrap();
+    h.rx.handle_timeout(deadline);
+    assert_eq!(h.digits(), "4");
+    // They arrive 100 ms after the timeout fired.
+    for p in &mut ends {
+        p.at_ms = 150 + 250 + 100;
+    }
+    h.send_all(&ends);
+    assert_eq!(h.digits(), "");
+}
