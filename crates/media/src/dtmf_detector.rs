@@ -28,8 +28,8 @@
 //!   separates digits and a 10 ms drop-out does not split one. Each digit is reported once,
 //!   when it ends, with its duration.
 //!
-//! Levels: 0 dBm0 is taken as a sine of peak 22654 in 16-bit linear (3.17 dB below the G.711
-//! mu-law overload point, G.711 §5).
+//! Levels: 0 dBm0 is taken as a sine of peak 22654 in 16-bit linear, 3.17 dB below the mu-law
+//! theoretical maximum load of G.711 (8159 on its 14-bit scale).
 
 use crate::digit::DtmfDigit;
 use crate::goertzel::Goertzel;
