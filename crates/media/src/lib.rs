@@ -1,0 +1,18 @@
+//! Sans-IO media building blocks for dialbridge.
+//!
+//! Everything here takes samples or packets plus the time, and hands back events; no sockets,
+//! no clock, no threads. The IO shell (the `dialbridge` crate) owns those.
+//!
+//! - [`g711`]: bit-exact mu-law and A-law (ITU-T G.711).
+//! - [`telephone_event`]: RFC 4733 telephone-event reception, one report per key press.
+//! - [`dtmf_detector`]: in-band DTMF tone detection meeting ITU-T Q.24.
+
+pub mod digit;
+pub mod dtmf_detector;
+pub mod g711;
+mod goertzel;
+pub mod telephone_event;
+
+pub use digit::DtmfDigit;
+pub use dtmf_detector::{DetectedDigit, DtmfDetector};
+pub use telephone_event::{DtmfEvent, RtpEventPacket, TelephoneEventReceiver, TelephoneEventStats};
