@@ -304,20 +304,3 @@ fn digits_over_real_speech_at_a_lower_level_are_reported() {
     }
     assert_eq!(keys(&s.samples()), "2580");
 }
-
-/// Talk-off on any recording you have: 8 kHz mono 16-bit WAV files named in
-/// `DIALBRIDGE_TALKOFF_WAV` (colon-separated). Run with
-/// `DIALBRIDGE_TALKOFF_WAV=a.wav:b.wav cargo test -p dialbridge-media --test dtmf_inband -- --ignored`.
-#[test]
-#[ignore = "needs DIALBRIDGE_TALKOFF_WAV naming 8 kHz mono 16-bit WAV files"]
-fn no_talk_off_on_recordings_from_the_environment() {
-    let paths = std::env::var("DIALBRIDGE_TALKOFF_WAV")
-        .expect("set DIALBRIDGE_TALKOFF_WAV to colon-separated 8 kHz mono 16-bit WAV files");
-    for path in paths.split(':').filter(|p| !p.is_empty()) {
-        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let samples = read_wav(&bytes);
-        let found = detect(&samples);
-        assert!(found.is_empty(), "{path}: talk-off {found:?}");
-        eprintln!("{path}: {:.1} s, no digits", samples.len() as f32 / 8000.0);
-    }
-}
