@@ -76,7 +76,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR:PORT", env = "DIALBRIDGE_SIP_LISTEN")]
     pub sip_listen: Option<SocketAddr>,
 
-    /// Address for the HTTP listener (health now; admin center and API later) [default: 127.0.0.1:8080].
+    /// Address for the HTTP listener: health and the REST API (/api/v1) [default: 127.0.0.1:8080].
     #[arg(long, value_name = "ADDR:PORT", env = "DIALBRIDGE_HTTP_LISTEN")]
     pub http_listen: Option<SocketAddr>,
 
