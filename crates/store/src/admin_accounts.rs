@@ -22,7 +22,7 @@ text_enum! {
 }
 
 /// A new admin login. The password hash (argon2, PHC string) is made by the caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewAdminAccount {
     pub email: String,
     pub password_hash: String,
@@ -43,10 +43,32 @@ pub struct AdminAccount {
 }
 
 /// What a login check needs: the account and its password hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct AdminLogin {
     pub account: AdminAccount,
     pub password_hash: String,
+}
+
+// Hashes stay out of Debug output: logs and error reports must not carry them (an offline
+// attack on a leaked hash is what argon2 only slows down).
+impl std::fmt::Debug for NewAdminAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAdminAccount")
+            .field("email", &self.email)
+            .field("password_hash", &"<redacted>")
+            .field("role", &self.role)
+            .field("organization_id", &self.organization_id)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for AdminLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminLogin")
+            .field("account", &self.account)
+            .field("password_hash", &"<redacted>")
+            .finish()
+    }
 }
 
 const COLUMNS: &str = "id, email, role, organization_id, created_at, updated_at, password_hash";
@@ -279,5 +301,23 @@ impl StoreTx {
         }
         .await;
         self.track(result)
+    }
+}
+
+#[cfg(test)]
+mod debug_redaction {
+    use super::{NewAdminAccount, Role};
+
+    #[test]
+    fn new_account_debug_shows_no_hash() {
+        let account = NewAdminAccount {
+            email: "ops@example.com".to_owned(),
+            password_hash: "$argon2id$secret".to_owned(),
+            role: Role::PlatformAdmin,
+            organization_id: None,
+        };
+        let shown = format!("{account:?}");
+        assert!(!shown.contains("argon2"), "{shown}");
+        assert!(shown.contains("ops@example.com"), "{shown}");
     }
 }

@@ -128,7 +128,7 @@ pub struct Organizer {
 }
 
 /// An organizer's PIN state, for the call path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PinState {
     /// Argon2 hash (PHC string) of the PIN, if one is set.
     pub pin_hash: Option<String>,
@@ -136,6 +136,17 @@ pub struct PinState {
     pub failures: i32,
     /// Unix seconds until which no PIN is accepted.
     pub locked_until: Option<i64>,
+}
+
+// A 5-digit PIN's argon2 hash falls to a search of 100,000 values: keep it out of logs.
+impl std::fmt::Debug for PinState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PinState")
+            .field("pin_hash", &self.pin_hash.as_ref().map(|_| "<redacted>"))
+            .field("failures", &self.failures)
+            .field("locked_until", &self.locked_until)
+            .finish()
+    }
 }
 
 /// Which organizers to list.
@@ -725,5 +736,22 @@ impl Store {
             return Err(StoreError::NotFound { what: "organizer" });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod debug_redaction {
+    use super::PinState;
+
+    #[test]
+    fn pin_state_debug_shows_no_hash() {
+        let state = PinState {
+            pin_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned()),
+            failures: 2,
+            locked_until: None,
+        };
+        let shown = format!("{state:?}");
+        assert!(!shown.contains("argon2"), "{shown}");
+        assert!(shown.contains("failures: 2"), "{shown}");
     }
 }
