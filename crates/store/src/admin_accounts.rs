@@ -1,6 +1,6 @@
 //! Admin center logins and their roles.
 
-use crate::audit::{Actor, AuditRecord};
+use crate::audit::{Actor, AuditRecord, Deletion};
 use crate::db::{on, Conn, StoreTx};
 use crate::ids::{AdminAccountId, OrganizationId};
 use crate::page::{Page, Paged};
@@ -281,20 +281,14 @@ impl StoreTx {
     pub async fn delete_admin_account(&mut self, actor: &Actor, id: AdminAccountId) -> Result<()> {
         let result = async {
             let before = get(&mut self.conn(), id).await?;
-            on!(&mut self.conn(), |c| sqlx::query(
-                "DELETE FROM admin_accounts WHERE id = $1"
-            )
-            .bind(id.0)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-            self.audit(
+            self.delete_audited(
                 actor,
-                AuditRecord {
+                Deletion {
+                    table: "admin_accounts",
+                    id: id.0,
+                    kind: "admin_account",
                     organization_id: before.organization_id,
-                    action: "admin_account.delete",
-                    target: format!("admin_account:{id}"),
-                    details: json!({ "before": before }),
+                    before: &before,
                 },
             )
             .await

@@ -2,7 +2,7 @@
 //! SHA-256 of a long random token); the token itself is shown once, at creation.
 
 use crate::admin_accounts::{self, AdminAccount};
-use crate::audit::{Actor, AuditRecord};
+use crate::audit::{Actor, AuditRecord, Deletion};
 use crate::db::{on, Conn, Store, StoreTx};
 use crate::ids::{AdminAccountId, ApiTokenId};
 use crate::{validate, Result, StoreError};
@@ -125,20 +125,14 @@ impl StoreTx {
         let result = async {
             let token = get(&mut self.conn(), id).await?;
             let account = admin_accounts::get(&mut self.conn(), token.account_id).await?;
-            on!(&mut self.conn(), |c| sqlx::query(
-                "DELETE FROM api_tokens WHERE id = $1"
-            )
-            .bind(id.0)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-            self.audit(
+            self.delete_audited(
                 actor,
-                AuditRecord {
+                Deletion {
+                    table: "api_tokens",
+                    id: id.0,
+                    kind: "api_token",
                     organization_id: account.organization_id,
-                    action: "api_token.delete",
-                    target: format!("api_token:{id}"),
-                    details: json!({ "before": token }),
+                    before: &token,
                 },
             )
             .await

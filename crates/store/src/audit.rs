@@ -159,3 +159,43 @@ pub(crate) async fn list(
         .collect::<Result<_>>()?;
     Ok(Paged { items, total })
 }
+
+/// What [`crate::StoreTx::delete_audited`] removes: one row by id, and how the audit log
+/// names it (`<kind>.delete`, `<kind>:<id>`).
+pub(crate) struct Deletion<'a, T: Serialize> {
+    /// A table name from our own schema, never input.
+    pub table: &'static str,
+    pub id: i64,
+    pub kind: &'static str,
+    pub organization_id: Option<OrganizationId>,
+    /// The row as it was, kept in the audit entry.
+    pub before: &'a T,
+}
+
+impl crate::StoreTx {
+    /// Deletes one row by id and appends its audit entry, in this transaction: every
+    /// repository's delete is this, with only the table and the names changing.
+    pub(crate) async fn delete_audited<T: Serialize>(
+        &mut self,
+        actor: &Actor,
+        deletion: Deletion<'_, T>,
+    ) -> Result<()> {
+        let sql = format!("DELETE FROM {} WHERE id = $1", deletion.table);
+        on!(&mut self.conn(), |c| sqlx::query(&sql)
+            .bind(deletion.id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        let action = format!("{}.delete", deletion.kind);
+        self.audit(
+            actor,
+            AuditRecord {
+                organization_id: deletion.organization_id,
+                action: &action,
+                target: format!("{}:{}", deletion.kind, deletion.id),
+                details: serde_json::json!({ "before": deletion.before }),
+            },
+        )
+        .await
+    }
+}

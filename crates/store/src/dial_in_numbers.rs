@@ -1,7 +1,7 @@
 //! Dial-in phone numbers: which trunk they arrive on, the prompt languages, and whether they
 //! are shared by every organization or dedicated to one.
 
-use crate::audit::{Actor, AuditRecord};
+use crate::audit::{Actor, AuditRecord, Deletion};
 use crate::db::{on, Conn, StoreTx};
 use crate::ids::{DialInNumberId, OrganizationId};
 use crate::page::{Page, Paged};
@@ -273,20 +273,14 @@ impl StoreTx {
     pub async fn delete_dial_in_number(&mut self, actor: &Actor, id: DialInNumberId) -> Result<()> {
         let result = async {
             let before = get(&mut self.conn(), id).await?;
-            on!(&mut self.conn(), |c| sqlx::query(
-                "DELETE FROM dial_in_numbers WHERE id = $1"
-            )
-            .bind(id.0)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-            self.audit(
+            self.delete_audited(
                 actor,
-                AuditRecord {
+                Deletion {
+                    table: "dial_in_numbers",
+                    id: id.0,
+                    kind: "dial_in_number",
                     organization_id: before.fields.organization_id,
-                    action: "dial_in_number.delete",
-                    target: format!("dial_in_number:{id}"),
-                    details: json!({ "before": before }),
+                    before: &before,
                 },
             )
             .await

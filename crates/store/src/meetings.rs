@@ -1,6 +1,6 @@
 //! Scheduled meetings, each with its own dynamic conference ID (private meetings).
 
-use crate::audit::{Actor, AuditRecord};
+use crate::audit::{Actor, AuditRecord, Deletion};
 use crate::conference_ids;
 use crate::db::{on, Conn, StoreTx};
 use crate::ids::{MeetingId, OrganizationId, OrganizerId};
@@ -205,20 +205,14 @@ impl StoreTx {
     pub async fn delete_meeting(&mut self, actor: &Actor, id: MeetingId) -> Result<()> {
         let result = async {
             let before = get(&mut self.conn(), id).await?;
-            on!(&mut self.conn(), |c| sqlx::query(
-                "DELETE FROM scheduled_meetings WHERE id = $1"
-            )
-            .bind(id.0)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-            self.audit(
+            self.delete_audited(
                 actor,
-                AuditRecord {
+                Deletion {
+                    table: "scheduled_meetings",
+                    id: id.0,
+                    kind: "meeting",
                     organization_id: Some(before.organization_id),
-                    action: "meeting.delete",
-                    target: format!("meeting:{id}"),
-                    details: json!({ "before": before }),
+                    before: &before,
                 },
             )
             .await

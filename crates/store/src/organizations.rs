@@ -1,6 +1,6 @@
 //! Organizations (tenants) and their dial-in settings.
 
-use crate::audit::{self, Actor, AuditRecord};
+use crate::audit::{self, Actor, AuditRecord, Deletion};
 use crate::db::{on, Conn, StoreTx};
 use crate::ids::OrganizationId;
 use crate::page::{like_pattern, Page, Paged};
@@ -334,20 +334,14 @@ impl StoreTx {
     pub async fn delete_organization(&mut self, actor: &Actor, id: OrganizationId) -> Result<()> {
         let result = async {
             let before = get(&mut self.conn(), id).await?;
-            on!(&mut self.conn(), |c| sqlx::query(
-                "DELETE FROM organizations WHERE id = $1"
-            )
-            .bind(id.0)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-            self.audit(
+            self.delete_audited(
                 actor,
-                AuditRecord {
+                Deletion {
+                    table: "organizations",
+                    id: id.0,
+                    kind: "organization",
                     organization_id: Some(id),
-                    action: "organization.delete",
-                    target: format!("organization:{id}"),
-                    details: json!({ "before": before }),
+                    before: &before,
                 },
             )
             .await

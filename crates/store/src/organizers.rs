@@ -1,7 +1,7 @@
 //! Organizers: the people who lead meetings, their dial-in provider (dialbridge or a
 //! third-party ACP), default numbers, and PIN state.
 
-use crate::audit::{Actor, AuditRecord};
+use crate::audit::{Actor, AuditRecord, Deletion};
 use crate::db::{on, Conn, Store, StoreTx};
 use crate::dial_in_numbers::{self, NumberKind};
 use crate::ids::{DialInNumberId, OrganizationId, OrganizerId};
@@ -669,20 +669,14 @@ impl StoreTx {
     pub async fn delete_organizer(&mut self, actor: &Actor, id: OrganizerId) -> Result<()> {
         let result = async {
             let before = get(&mut self.conn(), id).await?;
-            on!(&mut self.conn(), |c| sqlx::query(
-                "DELETE FROM organizers WHERE id = $1"
-            )
-            .bind(id.0)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-            self.audit(
+            self.delete_audited(
                 actor,
-                AuditRecord {
+                Deletion {
+                    table: "organizers",
+                    id: id.0,
+                    kind: "organizer",
                     organization_id: Some(before.organization_id),
-                    action: "organizer.delete",
-                    target: format!("organizer:{id}"),
-                    details: json!({ "before": before }),
+                    before: &before,
                 },
             )
             .await
