@@ -3,10 +3,12 @@
 //! Everything here takes samples or packets plus the time, and hands back events; no sockets,
 //! no clock, no threads. The IO shell (the `dialbridge` crate) owns those.
 //!
+//! - [`codec`]: the internal audio format and the decoder/encoder contract.
 //! - [`g711`]: bit-exact mu-law and A-law (ITU-T G.711).
 //! - [`telephone_event`]: RFC 4733 telephone-event reception, one report per key press.
 //! - [`dtmf_detector`]: in-band DTMF tone detection meeting ITU-T Q.24.
 
+pub mod codec;
 pub mod digit;
 pub mod dtmf_detector;
 pub mod g711;
