@@ -1,0 +1,1 @@
+//! One caller's way into a meeting: greeting, language menu, conference ID, organizer PIN.

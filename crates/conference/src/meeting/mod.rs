@@ -1,0 +1,1 @@
+//! A live meeting: lobby, lock, roles, dial-pad commands, announcements, limits, end rules.
