@@ -1,8 +1,8 @@
 //! Call logic for the front door: who may call (trunk admission), which number they
 //! dialled, a media port and an SDP answer for those admitted, and cleanup when calls end.
 //!
-//! Until the media engine lands an answered call is silent, but it is a real call: its
-//! RTP port is bound for its lifetime, what arrives there is counted and dropped.
+//! An answered call's RTP and RTCP ports are bound for its lifetime and handed to the
+//! media engine, which owns everything that happens to its audio.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -19,6 +19,9 @@ use dialbridge_sip::trunk::{
 };
 use rand::RngCore;
 
+use crate::media_engine::{
+    CallMediaSetup, MediaEngine, MediaEvent, StreamParameters, WorkerCommand,
+};
 use crate::rtp_ports::{RtpPortLease, RtpPortPool};
 
 /// Counters the HTTP health endpoint and the logs report.
@@ -31,7 +34,6 @@ pub struct CallStats {
     /// Requests the endpoint refused statelessly because no trunk trusts their source;
     /// shared with the endpoint, which counts them before any call exists.
     pub refused_untrusted: Arc<AtomicU64>,
-    pub rtp_packets_received: Arc<AtomicU64>,
 }
 
 /// Which sources the endpoint serves statefully: those a trunk lists, or everyone when a
@@ -56,9 +58,10 @@ struct ActiveCall {
     local_media: LocalMedia,
     /// What we offered when the INVITE had no SDP; the ACK's answer is checked against it.
     our_offer: Option<dialbridge_sdp::Offer>,
-    /// Holds the ports; the drain task owns a clone of the socket.
+    /// Holds the ports; the media worker owns clones of the sockets.
     _lease: RtpPortLease,
-    drain: tokio::task::JoinHandle<()>,
+    /// The conference whose mix the call is in, if any.
+    conference: Option<String>,
     answered_at: Instant,
 }
 
@@ -71,6 +74,9 @@ pub struct CallControl {
     ringing: Vec<(Instant, CallHandle, Bytes)>,
     answer_after: Duration,
     stats: Arc<CallStats>,
+    media: MediaEngine,
+    /// Called numbers routed straight into a named conference, without the IVR.
+    direct_routes: HashMap<String, String>,
 }
 
 impl CallControl {
@@ -80,6 +86,8 @@ impl CallControl {
         media_address: IpAddr,
         answer_after: Duration,
         stats: Arc<CallStats>,
+        media: MediaEngine,
+        direct_routes: HashMap<String, String>,
     ) -> Self {
         CallControl {
             trunks,
@@ -89,7 +97,19 @@ impl CallControl {
             ringing: Vec::new(),
             answer_after,
             stats,
+            media,
+            direct_routes,
         }
+    }
+
+    /// What a media worker reported about one of our calls.
+    pub fn handle_media_event(
+        &mut self,
+        _endpoint: &mut Endpoint,
+        _now: Instant,
+        event: MediaEvent,
+    ) {
+        tracing::debug!(?event, "media event");
     }
 
     pub fn handle_event(&mut self, endpoint: &mut Endpoint, now: Instant, event: Event) {
@@ -205,7 +225,7 @@ impl CallControl {
         };
         let local_media = LocalMedia::new(self.media_address, lease.port, session);
         let mut origin = SessionOrigin::new(session);
-        let (sdp, our_offer) = match &incoming.offer {
+        let (sdp, our_offer, stream) = match &incoming.offer {
             Some(offer) => match origin.answer(offer, &local_media) {
                 Ok(answer) => {
                     tracing::info!(
@@ -213,7 +233,8 @@ impl CallControl {
                         codec = answer.audio.codec.encoding_name, rtp_port = lease.port,
                         remote_rtp = %answer.audio.remote_rtp, "answering call"
                     );
-                    (answer.sdp, None)
+                    let stream = StreamParameters::from_negotiated(&answer.audio);
+                    (answer.sdp, None, Some(stream))
                 }
                 Err(error) => {
                     let (status, reason) = negotiation_failure_status(&error);
@@ -225,10 +246,39 @@ impl CallControl {
             None => {
                 let offer = origin.offer(&local_media);
                 tracing::info!(%call, %trunk, %called, rtp_port = lease.port, "answering call (offer in 200 OK)");
-                (offer.sdp.clone(), Some(offer))
+                (offer.sdp.clone(), Some(offer), None)
             }
         };
-        let drain = spawn_rtp_drain(&lease, Arc::clone(&self.stats.rtp_packets_received));
+        match (lease.rtp.try_clone(), lease.rtcp.try_clone()) {
+            (Ok(rtp), Ok(rtcp)) => {
+                // Without an offer the stream is known only from the ACK's answer; until
+                // then the worker holds the sockets and sends nothing.
+                let media = stream.unwrap_or_else(|| StreamParameters::unknown(&local_media));
+                self.media.attach(CallMediaSetup {
+                    call,
+                    rtp,
+                    rtcp,
+                    media,
+                    inband_dtmf: trunk_config.inband_dtmf(),
+                });
+            }
+            (Err(error), _) | (_, Err(error)) => {
+                tracing::warn!(%call, %error, "call refused: cannot share the RTP sockets");
+                self.refuse(
+                    endpoint,
+                    now,
+                    call,
+                    500,
+                    "Server Internal Error",
+                    Vec::new(),
+                );
+                return;
+            }
+        }
+        let conference = self.direct_routes.get(&called).cloned();
+        if let Some(conference) = &conference {
+            self.media.join_conference(call, conference);
+        }
         let active = ActiveCall {
             trunk,
             called,
@@ -236,7 +286,7 @@ impl CallControl {
             local_media,
             our_offer,
             _lease: lease,
-            drain,
+            conference,
             answered_at: now,
         };
         self.calls.insert(call, active);
@@ -253,7 +303,7 @@ impl CallControl {
         if endpoint.accept_call(now, call, sdp).is_err() {
             // Cancelled meanwhile: dropping the call frees its port.
             if let Some(active) = self.calls.remove(&call) {
-                active.drain.abort();
+                self.media.detach(call, active.conference.as_deref());
             }
             return;
         }
@@ -291,9 +341,16 @@ impl CallControl {
         let Some(offer) = &active.our_offer else {
             return;
         };
-        if let Err(error) = dialbridge_sdp::accept_answer(offer, sdp) {
-            tracing::info!(%call, %error, "answer in ACK not acceptable; hanging up");
-            let _ = endpoint.hangup(now, call);
+        match dialbridge_sdp::accept_answer(offer, sdp) {
+            Ok(audio) => {
+                let media = StreamParameters::from_negotiated(&audio);
+                self.media
+                    .command(call, WorkerCommand::UpdateStream { call, media });
+            }
+            Err(error) => {
+                tracing::info!(%call, %error, "answer in ACK not acceptable; hanging up");
+                let _ = endpoint.hangup(now, call);
+            }
         }
     }
 
@@ -308,6 +365,7 @@ impl CallControl {
             let _ = endpoint.answer_reoffer(now, call, Err(500));
             return;
         };
+        let mut updated = None;
         let result = match offer {
             // Each re-offer gets an answer made from it, never the previous answer.
             Some(offer) => match active.origin.answer(&offer, &active.local_media) {
@@ -316,6 +374,7 @@ impl CallControl {
                         %call, direction = ?answer.audio.local_direction,
                         codec = answer.audio.codec.encoding_name, "session modified"
                     );
+                    updated = Some(StreamParameters::from_negotiated(&answer.audio));
                     Ok(Bytes::from(answer.sdp))
                 }
                 Err(error) => {
@@ -330,6 +389,10 @@ impl CallControl {
                 Ok(sdp)
             }
         };
+        if let Some(media) = updated {
+            self.media
+                .command(call, WorkerCommand::UpdateStream { call, media });
+        }
         let _ = endpoint.answer_reoffer(now, call, result);
     }
 
@@ -337,7 +400,7 @@ impl CallControl {
         let Some(active) = self.calls.remove(&call) else {
             return;
         };
-        active.drain.abort();
+        self.media.detach(call, active.conference.as_deref());
         let was_ringing = self.ringing.iter().any(|(_, ringing, _)| *ringing == call);
         self.ringing.retain(|(_, ringing, _)| *ringing != call);
         if !was_ringing {
@@ -387,23 +450,6 @@ fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
-}
-
-/// Reads and drops what arrives on the call's RTP port, counting packets, so a peer's
-/// media does not pile up in the kernel while nothing plays it yet.
-fn spawn_rtp_drain(lease: &RtpPortLease, counter: Arc<AtomicU64>) -> tokio::task::JoinHandle<()> {
-    let socket = lease
-        .rtp
-        .try_clone()
-        .ok()
-        .and_then(|socket| tokio::net::UdpSocket::from_std(socket).ok());
-    tokio::spawn(async move {
-        let Some(socket) = socket else { return };
-        let mut buffer = vec![0u8; 2048];
-        while socket.recv_from(&mut buffer).await.is_ok() {
-            counter.fetch_add(1, Ordering::Relaxed);
-        }
-    })
 }
 
 #[cfg(test)]

@@ -86,6 +86,20 @@ pub struct FileConfig {
     /// `[[trunk]]` tables: who may send us calls.
     #[serde(default, rename = "trunk")]
     pub trunks: Vec<TrunkConfig>,
+    /// `[[direct_conference]]` tables: called numbers that skip the IVR.
+    #[serde(default, rename = "direct_conference")]
+    pub direct_conferences: Vec<DirectConference>,
+}
+
+/// A called number that puts callers straight into a named conference, without greeting,
+/// conference ID or PIN, and with anonymous start: for tests, load benchmarks and open
+/// rooms an operator wants reachable by number alone. Only callers a trunk admits reach it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DirectConference {
+    /// The called number in E.164, as the trunk normalizes it (`+15550100`).
+    pub number: String,
+    pub conference: String,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -120,6 +134,8 @@ pub struct HttpSection {
 #[serde(deny_unknown_fields)]
 pub struct MediaSection {
     pub rtp_ports: Option<PortRange>,
+    /// Media worker threads; default one per core.
+    pub workers: Option<usize>,
 }
 
 /// What `serve` runs with, every value decided.
@@ -145,6 +161,9 @@ pub struct Settings {
     pub demo: bool,
     #[serde(rename = "trunk")]
     pub trunks: Vec<TrunkConfig>,
+    pub media_workers: usize,
+    #[serde(rename = "direct_conference")]
+    pub direct_conferences: Vec<DirectConference>,
 }
 
 pub const DEFAULT_SIP_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 5060);
@@ -220,8 +239,42 @@ impl Settings {
                 .unwrap_or_else(|| vec!["SHA-256".to_owned(), "MD5".to_owned()]),
             demo: args.demo,
             trunks: file.trunks,
+            media_workers: match file.media.workers {
+                Some(0) => bail!("media.workers must be at least 1"),
+                Some(workers) => workers,
+                None => std::thread::available_parallelism().map_or(1, usize::from),
+            },
+            direct_conferences: validate_direct_conferences(file.direct_conferences)?,
         })
     }
+}
+
+fn validate_direct_conferences(
+    routes: Vec<DirectConference>,
+) -> anyhow::Result<Vec<DirectConference>> {
+    let mut seen = std::collections::HashSet::new();
+    for route in &routes {
+        let digits = route.number.strip_prefix('+').unwrap_or("");
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            bail!(
+                "direct_conference number {:?} must be E.164, like \"+15550100\"",
+                route.number
+            );
+        }
+        if route.conference.trim().is_empty() {
+            bail!(
+                "direct_conference {:?} needs a conference name",
+                route.number
+            );
+        }
+        if !seen.insert(route.number.as_str()) {
+            bail!(
+                "direct_conference number {:?} is listed twice",
+                route.number
+            );
+        }
+    }
+    Ok(routes)
 }
 
 fn read_file_config(path: &Path) -> anyhow::Result<FileConfig> {

@@ -26,6 +26,7 @@ pub fn prepare(settings: &mut Settings) {
         called_number_from: CalledNumberFrom::RequestUri,
         default_country: "US".to_owned(),
         strip_prefixes: Vec::new(),
+        inband_dtmf: false,
     });
 }
 

@@ -14,11 +14,13 @@ use tokio::sync::watch;
 use dialbridge_admin::services::AdminService;
 
 use crate::calls::CallStats;
+use crate::media_engine::MediaStats;
 use crate::rtp_ports::RtpPortPool;
 
 #[derive(Clone)]
 struct Health {
     stats: Arc<CallStats>,
+    media: Arc<MediaStats>,
     ports: Arc<RtpPortPool>,
 }
 
@@ -31,13 +33,18 @@ pub async fn bind(listen: SocketAddr) -> anyhow::Result<tokio::net::TcpListener>
 pub async fn serve(
     listener: tokio::net::TcpListener,
     stats: Arc<CallStats>,
+    media: Arc<MediaStats>,
     ports: Arc<RtpPortPool>,
     admin: Arc<AdminService>,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let app = Router::new()
         .route("/healthz", get(health))
-        .with_state(Health { stats, ports })
+        .with_state(Health {
+            stats,
+            media,
+            ports,
+        })
         .nest("/api/v1", dialbridge_admin::api::router(admin));
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
@@ -57,6 +64,10 @@ async fn health(State(health): State<Health>) -> Json<serde_json::Value> {
         "refused_untrusted": stats.refused_untrusted.load(Ordering::Relaxed),
         "rtp_ports_in_use": health.ports.in_use(),
         "rtp_ports_capacity": health.ports.capacity(),
-        "rtp_packets_received": stats.rtp_packets_received.load(Ordering::Relaxed),
+        "rtp_packets_received": MediaStats::get(&health.media.rtp_packets_received),
+        "rtp_packets_sent": MediaStats::get(&health.media.rtp_packets_sent),
+        "media_ticks": MediaStats::get(&health.media.ticks),
+        "media_late_ticks": MediaStats::get(&health.media.late_ticks),
+        "dtmf_digits": MediaStats::get(&health.media.dtmf_digits),
     }))
 }

@@ -10,6 +10,8 @@ mod demo;
 mod demo_seed;
 mod http;
 mod logging;
+#[allow(dead_code)] // The commands fill in as the media pipeline lands, this session.
+mod media_engine;
 mod rtp_ports;
 mod shutdown;
 mod sip_io;
@@ -206,20 +208,32 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         refused_untrusted: endpoint.refused_untrusted_counter(),
         ..CallStats::default()
     });
+    let media_stats = Arc::new(media_engine::MediaStats::default());
+    let (media, media_events) =
+        media_engine::MediaEngine::start(settings.media_workers, Arc::clone(&media_stats))
+            .context("cannot start the media workers")?;
+    let direct_routes = settings
+        .direct_conferences
+        .iter()
+        .map(|route| (route.number.clone(), route.conference.clone()))
+        .collect();
     let calls = CallControl::new(
         trunks,
         Arc::clone(&ports),
         settings.public_address,
         std::time::Duration::from_millis(settings.answer_after_ms),
         Arc::clone(&stats),
+        media,
+        direct_routes,
     );
 
-    let sip = SipServer::bind(settings.sip_listen, endpoint, calls).await?;
+    let sip = SipServer::bind(settings.sip_listen, endpoint, calls, media_events).await?;
     let http_listener = http::bind(settings.http_listen).await?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let http_task = tokio::spawn(http::serve(
         http_listener,
         Arc::clone(&stats),
+        media_stats,
         Arc::clone(&ports),
         Arc::clone(&admin),
         shutdown_rx.clone(),

@@ -29,8 +29,7 @@ struct PoolState {
 pub struct RtpPortLease {
     pool: Arc<RtpPortPool>,
     pub rtp: UdpSocket,
-    /// Held, not yet read: it keeps the RTCP port ours until the media engine uses it.
-    pub _rtcp: UdpSocket,
+    pub rtcp: UdpSocket,
     pub port: u16,
 }
 
@@ -80,7 +79,7 @@ impl RtpPortPool {
             return Some(RtpPortLease {
                 pool: Arc::clone(self),
                 rtp,
-                _rtcp: rtcp,
+                rtcp,
                 port,
             });
         }

@@ -12,6 +12,7 @@ use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::{mpsc, watch};
 
 use crate::calls::CallControl;
+use crate::media_engine::MediaEvent;
 use crate::sip_tcp::{StreamInput, TcpConnections, TcpLimits};
 
 /// How long a stopping server waits for its BYEs to be answered (a little more than the
@@ -35,6 +36,7 @@ pub struct SipServer {
     tcp: TcpListener,
     connections: TcpConnections,
     stream_rx: mpsc::Receiver<StreamInput>,
+    media_events: mpsc::UnboundedReceiver<MediaEvent>,
 }
 
 impl SipServer {
@@ -42,6 +44,7 @@ impl SipServer {
         listen: SocketAddr,
         endpoint: Endpoint,
         calls: CallControl,
+        media_events: mpsc::UnboundedReceiver<MediaEvent>,
     ) -> anyhow::Result<Self> {
         let udp = UdpSocket::bind(listen)
             .await
@@ -57,6 +60,7 @@ impl SipServer {
             tcp,
             connections,
             stream_rx,
+            media_events,
         })
     }
 
@@ -113,6 +117,9 @@ impl SipServer {
                     }
                 },
                 Some(input) = self.stream_rx.recv() => self.handle_stream_input(input),
+                Some(event) = self.media_events.recv() => {
+                    self.calls.handle_media_event(&mut self.endpoint, Instant::now(), event);
+                }
                 () = sleep => {
                     let now = Instant::now();
                     self.endpoint.handle_timeout(now);

@@ -32,6 +32,8 @@ pub enum CalledNumberFrom {
 /// called_number_from = "request-uri"  # or "to"; default "request-uri"
 /// default_country = "US"          # ISO 3166 alpha-2: how to read national numbers
 /// strip_prefixes = ["1234#"]      # optional routing prefixes to remove
+/// inband_dtmf = false             # also listen for DTMF tones in the audio (carriers that
+///                                 # send no RFC 4733 events); default false
 /// ```
 #[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +52,11 @@ pub struct TrunkConfig {
     pub default_country: String,
     #[serde(default)]
     pub strip_prefixes: Vec<String>,
+    /// Detect DTMF tones in the audio as well as RFC 4733 events and SIP INFO. Off by
+    /// default: a detector on speech is a small talk-off risk a trunk that sends events
+    /// does not need to take.
+    #[serde(default)]
+    pub inband_dtmf: bool,
 }
 
 impl fmt::Debug for TrunkConfig {
@@ -138,6 +145,7 @@ pub struct Trunk {
     pub(crate) default_country: country::Id,
     pub(crate) default_country_code: String,
     pub(crate) strip_prefixes: Vec<String>,
+    pub(crate) inband_dtmf: bool,
 }
 
 impl fmt::Debug for Trunk {
@@ -149,6 +157,7 @@ impl fmt::Debug for Trunk {
             .field("called_number_from", &self.called_number_from)
             .field("default_country", &self.default_country_code)
             .field("strip_prefixes", &self.strip_prefixes)
+            .field("inband_dtmf", &self.inband_dtmf)
             .finish_non_exhaustive()
     }
 }
@@ -184,6 +193,11 @@ impl Trunk {
 
     pub fn strip_prefixes(&self) -> &[String] {
         &self.strip_prefixes
+    }
+
+    /// Whether calls from this trunk get the in-band DTMF detector.
+    pub fn inband_dtmf(&self) -> bool {
+        self.inband_dtmf
     }
 
     pub(crate) fn from_config(index: usize, config: TrunkConfig) -> Result<Self, ConfigError> {
@@ -254,6 +268,7 @@ impl Trunk {
             default_country,
             default_country_code: code,
             strip_prefixes: config.strip_prefixes,
+            inband_dtmf: config.inband_dtmf,
         })
     }
 }
