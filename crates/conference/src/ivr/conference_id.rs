@@ -32,8 +32,9 @@ impl<M: Clone> Ivr<M> {
                 self.deadline = Some(now + self.config.first_digit_timeout);
             }
             Key::Pound => {
-                let entry = std::mem::replace(entry, DigitEntry::new(0));
-                self.submit_conference_id(entry);
+                if let State::ConferenceId { entry } = self.take_state() {
+                    self.submit_conference_id(entry);
+                }
             }
         }
     }

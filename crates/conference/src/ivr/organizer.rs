@@ -70,7 +70,7 @@ impl<M: Clone> Ivr<M> {
 
     fn submit_pin(&mut self, found: FoundConference<M>, mut entry: DigitEntry) {
         // Entries no PIN can match are refused here, sparing a hash check and the lockout.
-        if entry.is_empty() || entry.len() < *self.config.pin_length.start() {
+        if entry.len() < *self.config.pin_length.start() {
             self.pin_failed(found, wrong_pin());
             return;
         }
