@@ -355,3 +355,61 @@ fn keys_from_callers_not_in_the_meeting_are_ignored() {
     m.on_digit(t, 99, '6');
     assert!(drain(&mut m).is_empty());
 }
+
+#[test]
+fn roll_call_says_the_recorded_names_when_an_organization_maps_it() {
+    let key_map = KeyMap::with_overrides([(Command::RollCall, "##")]).unwrap();
+    let (mut m, t) = started(MeetingConfig {
+        key_map,
+        ..MeetingConfig::default()
+    });
+    let named = dialbridge_conference::meeting::ParticipantInfo {
+        recorded_name: true,
+        ..attendee(3)
+    };
+    m.join(t, named).unwrap();
+    let actions = press(&mut m, t, 2, "##");
+    assert_eq!(
+        said_to(&actions, 2),
+        vec![vec![
+            SpeechPart::Prompt(keys::ROLL_CALL_INTRO),
+            SpeechPart::RecordedName(3),
+            SpeechPart::Pause(300),
+        ]]
+    );
+    let help = said_to(&press(&mut m, t, 2, "*1"), 2).remove(0);
+    assert!(help.ends_with(&[
+        SpeechPart::Prompt(dialbridge_conference::meeting::keys::HELP_ROLL_CALL),
+        SpeechPart::Digits("##".into()),
+    ]));
+}
+
+#[test]
+fn roll_call_is_not_in_the_default_map() {
+    let (mut m, t) = started(MeetingConfig::default());
+    // `#` starts no command there, so each press is an error.
+    assert_eq!(
+        said_to(&press(&mut m, t, 2, "##"), 2),
+        vec![error_tone(), error_tone()]
+    );
+}
+
+#[test]
+fn the_dial_out_result_is_told_to_the_organizer() {
+    use dialbridge_conference::meeting::DialOutResult;
+    let config = MeetingConfig {
+        dial_out_allowed: true,
+        ..MeetingConfig::default()
+    };
+    let (mut m, _) = started(config);
+    for (result, key) in [
+        (DialOutResult::Answered, keys::DIAL_OUT_ANSWERED),
+        (DialOutResult::Busy, keys::DIAL_OUT_BUSY),
+        (DialOutResult::NoAnswer, keys::DIAL_OUT_NO_ANSWER),
+        (DialOutResult::Failed, keys::DIAL_OUT_FAILED),
+        (DialOutResult::NotAllowed, keys::DIAL_OUT_NOT_ALLOWED),
+    ] {
+        m.dial_out_result(1, result);
+        assert_eq!(said_to(&drain(&mut m), 1), vec![prompt(key)]);
+    }
+}

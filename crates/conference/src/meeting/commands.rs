@@ -11,8 +11,7 @@ use super::config::Announcements;
 use super::keymap::{is_dial_pad_key, Command, Lookup};
 use super::Meeting;
 
-/// The longest number a dial-out may collect: E.164 allows 15 digits.
-const MAX_DIAL_OUT_DIGITS: usize = 15;
+const ROLL_CALL_PAUSE_MS: u32 = 300;
 
 /// Where one caller is in typing a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,17 +95,17 @@ impl Meeting {
         }
     }
 
-    fn set_keys(&mut self, id: u64, state: KeyState) {
+    pub(super) fn set_keys(&mut self, id: u64, state: KeyState) {
         if let Some(participant) = self.find_mut(id) {
             participant.keys = state;
         }
     }
 
-    fn error_tone(&mut self, id: u64) {
+    pub(super) fn error_tone(&mut self, id: u64) {
         self.say_to(id, vec![SpeechPart::Tone(Tone::Error)]);
     }
 
-    fn say_prompt(&mut self, id: u64, prompt: crate::speech::PromptKey) {
+    pub(super) fn say_prompt(&mut self, id: u64, prompt: crate::speech::PromptKey) {
         self.say_to(id, vec![SpeechPart::Prompt(prompt)]);
     }
 
@@ -164,22 +163,8 @@ impl Meeting {
                 }
                 None => self.say_prompt(id, speech_keys::OPERATOR_UNAVAILABLE),
             },
-            Command::DialOut => {
-                if self.config.dial_out_allowed {
-                    self.say_prompt(id, speech_keys::DIAL_OUT_ENTER_NUMBER);
-                    self.push(MeetingAction::StartDialOut { by: id });
-                    let deadline = now + self.config.dial_out_digit_timeout;
-                    self.set_keys(
-                        id,
-                        KeyState::CollectingDialOut {
-                            digits: String::new(),
-                            deadline,
-                        },
-                    );
-                } else {
-                    self.say_prompt(id, speech_keys::DIAL_OUT_NOT_ALLOWED);
-                }
-            }
+            Command::DialOut => self.start_dial_out(now, id),
+            Command::RollCall => self.roll_call(id),
         }
     }
 
@@ -261,6 +246,18 @@ impl Meeting {
         self.push(MeetingAction::RosterChanged);
     }
 
+    /// Each recorded name in the meeting, in join order; callers without one are skipped.
+    fn roll_call(&mut self, id: u64) {
+        let mut parts = vec![SpeechPart::Prompt(speech_keys::ROLL_CALL_INTRO)];
+        for participant in &self.participants {
+            if !participant.in_lobby && participant.info.recorded_name {
+                parts.push(SpeechPart::RecordedName(participant.id()));
+                parts.push(SpeechPart::Pause(ROLL_CALL_PAUSE_MS));
+            }
+        }
+        self.say_to(id, parts);
+    }
+
     fn toggle_announcements(&mut self, id: u64) {
         let prompt = if self.announcements == Announcements::Off {
             self.announcements = match self.config.announcements {
@@ -273,31 +270,6 @@ impl Meeting {
             speech_keys::ANNOUNCEMENTS_OFF
         };
         self.say_prompt(id, prompt);
-    }
-
-    fn dial_out_key(&mut self, now: Instant, id: u64, mut digits: String, key: char) {
-        match key {
-            '#' if !digits.is_empty() => {
-                self.say_to(
-                    id,
-                    vec![
-                        SpeechPart::Prompt(speech_keys::DIAL_OUT_CALLING),
-                        SpeechPart::Digits(digits.clone()),
-                    ],
-                );
-                self.push(MeetingAction::DialOut { by: id, digits });
-            }
-            '0'..='9' if digits.len() < MAX_DIAL_OUT_DIGITS => {
-                digits.push(key);
-                let deadline = now + self.config.dial_out_digit_timeout;
-                self.set_keys(id, KeyState::CollectingDialOut { digits, deadline });
-            }
-            // `*`, `#` with no number, A–D, or a 16th digit: give up on this number.
-            _ => {
-                self.error_tone(id);
-                self.push(MeetingAction::DialOutCancelled { by: id });
-            }
-        }
     }
 }
 

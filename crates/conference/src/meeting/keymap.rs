@@ -4,6 +4,7 @@
 //! map is checked when built: no sequence twice, no command twice, and no sequence that
 //! begins another (otherwise the shorter one would always win and the longer never run).
 
+use super::keys as meeting_keys;
 use crate::speech::{keys, PromptKey};
 
 /// A dial-pad command.
@@ -29,11 +30,13 @@ pub enum Command {
     Operator,
     /// Call a phone number into the meeting (organizer, when dial-out is allowed).
     DialOut,
+    /// Hear the recorded names of everyone in the meeting. Not in the default map.
+    RollCall,
 }
 
 impl Command {
     /// Every command, in the order help lists them.
-    pub const ALL: [Command; 10] = [
+    pub const ALL: [Command; 11] = [
         Command::Help,
         Command::MuteSelf,
         Command::Hand,
@@ -44,6 +47,7 @@ impl Command {
         Command::Announcements,
         Command::Operator,
         Command::DialOut,
+        Command::RollCall,
     ];
 
     /// Only organizers may run it; others hear "only the organizer can do that".
@@ -71,11 +75,12 @@ impl Command {
             Command::Announcements => keys::HELP_ANNOUNCEMENTS,
             Command::Operator => keys::HELP_OPERATOR,
             Command::DialOut => keys::HELP_DIAL_OUT,
+            Command::RollCall => meeting_keys::HELP_ROLL_CALL,
         }
     }
 
-    fn default_sequence(self) -> &'static str {
-        match self {
+    fn default_sequence(self) -> Option<&'static str> {
+        Some(match self {
             Command::Help => "*1",
             Command::DialOut => "*2",
             Command::Count => "*3",
@@ -86,7 +91,8 @@ impl Command {
             Command::AdmitLobby => "*8",
             Command::Announcements => "*9",
             Command::Operator => "*0",
-        }
+            Command::RollCall => return None,
+        })
     }
 }
 
@@ -136,7 +142,7 @@ impl Default for KeyMap {
         Self {
             entries: Command::ALL
                 .iter()
-                .map(|&command| (command, command.default_sequence().to_owned()))
+                .filter_map(|&command| Some((command, command.default_sequence()?.to_owned())))
                 .collect(),
         }
     }
@@ -179,18 +185,19 @@ impl KeyMap {
         Ok(Self { entries: checked })
     }
 
-    /// The default map with some commands moved to other keys.
+    /// The default map with some commands moved to other keys (or added, like roll call).
     pub fn with_overrides<'a>(
         overrides: impl IntoIterator<Item = (Command, &'a str)>,
     ) -> Result<Self, KeyMapError> {
         let overrides: Vec<(Command, &str)> = overrides.into_iter().collect();
-        let merged = Command::ALL.iter().map(|&command| {
+        let merged = Command::ALL.iter().filter_map(|&command| {
             let sequence = overrides
                 .iter()
                 .rev()
                 .find(|(overridden, _)| *overridden == command)
-                .map_or(command.default_sequence(), |(_, sequence)| *sequence);
-            (command, sequence)
+                .map(|(_, sequence)| *sequence)
+                .or(command.default_sequence())?;
+            Some((command, sequence))
         });
         Self::new(merged)
     }

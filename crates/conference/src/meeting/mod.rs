@@ -24,6 +24,7 @@ mod actions;
 mod admin;
 mod commands;
 mod config;
+mod dial_out;
 mod end_rules;
 pub mod keymap;
 pub mod keys;
@@ -38,6 +39,7 @@ pub use actions::{
     DisconnectReason, EndReason, JoinOutcome, LobbyReason, MeetingAction, MeetingError, Target,
 };
 pub use config::{Announcements, EndRuleDurations, MeetingConfig, DEFAULT_MAX_PARTICIPANTS};
+pub use dial_out::DialOutResult;
 pub use keymap::{Command, KeyMap, KeyMapError};
 pub use roster::{display_number, ParticipantInfo, Role, RosterEntry};
 
