@@ -19,6 +19,7 @@ use dialbridge_sip::trunk::{
 };
 use rand::RngCore;
 
+use crate::dialin::{DialIn, DialInInput};
 use crate::media_engine::{
     CallMediaSetup, MediaEngine, MediaEvent, StreamParameters, WorkerCommand,
 };
@@ -51,6 +52,14 @@ pub fn source_policy(trunks: &TrunkTable) -> SourcePolicy {
     }
 }
 
+#[derive(Debug, Clone)]
+enum Route {
+    /// The IVR: greeting, conference ID, PIN.
+    DialIn,
+    /// Straight into this conference.
+    Direct(String),
+}
+
 struct ActiveCall {
     trunk: String,
     called: String,
@@ -60,8 +69,10 @@ struct ActiveCall {
     our_offer: Option<dialbridge_sdp::Offer>,
     /// Holds the ports; the media worker owns clones of the sockets.
     _lease: RtpPortLease,
-    /// The conference whose mix the call is in, if any.
-    conference: Option<String>,
+    /// What the dial-in flow does once the call is answered.
+    route: Route,
+    /// The caller's number from the From header, for the roster.
+    caller_number: Option<String>,
     answered_at: Instant,
 }
 
@@ -77,6 +88,7 @@ pub struct CallControl {
     media: MediaEngine,
     /// Called numbers routed straight into a named conference, without the IVR.
     direct_routes: HashMap<String, String>,
+    dial_in: DialIn,
 }
 
 impl CallControl {
@@ -88,6 +100,7 @@ impl CallControl {
         stats: Arc<CallStats>,
         media: MediaEngine,
         direct_routes: HashMap<String, String>,
+        dial_in: DialIn,
     ) -> Self {
         CallControl {
             trunks,
@@ -99,17 +112,36 @@ impl CallControl {
             stats,
             media,
             direct_routes,
+            dial_in,
         }
     }
 
     /// What a media worker reported about one of our calls.
-    pub fn handle_media_event(
+    pub fn handle_media_event(&mut self, endpoint: &mut Endpoint, now: Instant, event: MediaEvent) {
+        if let MediaEvent::Digit { call, digit } = &event {
+            tracing::debug!(%call, digit = %digit.as_char(), "DTMF");
+        }
+        self.dial_in.handle_media_event(&mut self.media, now, event);
+        self.hang_up_finished(endpoint, now);
+    }
+
+    /// An answer from the admin services for the dial-in flow.
+    pub fn handle_dial_in_input(
         &mut self,
-        _endpoint: &mut Endpoint,
-        _now: Instant,
-        event: MediaEvent,
+        endpoint: &mut Endpoint,
+        now: Instant,
+        input: DialInInput,
     ) {
-        tracing::debug!(?event, "media event");
+        self.dial_in.handle_input(&mut self.media, now, input);
+        self.hang_up_finished(endpoint, now);
+    }
+
+    fn hang_up_finished(&mut self, endpoint: &mut Endpoint, now: Instant) {
+        for call in self.dial_in.take_hangups() {
+            if self.calls.contains_key(&call) {
+                let _ = endpoint.hangup(now, call);
+            }
+        }
     }
 
     pub fn handle_event(&mut self, endpoint: &mut Endpoint, now: Instant, event: Event) {
@@ -123,7 +155,10 @@ impl CallControl {
             } => {
                 tracing::debug!(%call, ?content_type, "INFO received (DTMF comes with the media engine)")
             }
-            Event::CallEnded { call, reason } => self.on_ended(call, reason),
+            Event::CallEnded { call, reason } => {
+                self.on_ended(call, reason);
+                self.hang_up_finished(endpoint, now);
+            }
             // Events of calls we place: this binary places none yet (dial-out will).
             Event::CallProgress { call, .. }
             | Event::CallAnswered { call, .. }
@@ -275,10 +310,15 @@ impl CallControl {
                 return;
             }
         }
-        let conference = self.direct_routes.get(&called).cloned();
-        if let Some(conference) = &conference {
-            self.media.join_conference(call, conference);
-        }
+        let route = match self.direct_routes.get(&called) {
+            Some(conference) => Route::Direct(conference.clone()),
+            None => Route::DialIn,
+        };
+        let caller_number = invite
+            .headers
+            .get(&HeaderName::From)
+            .and_then(|from| dialbridge_sip::message::NameAddr::parse(from).ok())
+            .and_then(|from| called_user(&from.uri));
         let active = ActiveCall {
             trunk,
             called,
@@ -286,7 +326,8 @@ impl CallControl {
             local_media,
             our_offer,
             _lease: lease,
-            conference,
+            route,
+            caller_number,
             answered_at: now,
         };
         self.calls.insert(call, active);
@@ -302,24 +343,43 @@ impl CallControl {
     fn answer(&mut self, endpoint: &mut Endpoint, now: Instant, call: CallHandle, sdp: Bytes) {
         if endpoint.accept_call(now, call, sdp).is_err() {
             // Cancelled meanwhile: dropping the call frees its port.
-            if let Some(active) = self.calls.remove(&call) {
-                self.media.detach(call, active.conference.as_deref());
+            if self.calls.remove(&call).is_some() {
+                self.media.detach(call);
             }
             return;
         }
         if let Some(active) = self.calls.get_mut(&call) {
             active.answered_at = now;
+            match &active.route {
+                Route::Direct(conference) => self.dial_in.start_direct(
+                    &mut self.media,
+                    now,
+                    call,
+                    conference,
+                    active.caller_number.clone(),
+                ),
+                Route::DialIn => {
+                    self.dial_in
+                        .start_ivr(call, &active.called, active.caller_number.clone())
+                }
+            }
         }
         self.stats.active.fetch_add(1, Ordering::Relaxed);
         self.stats.answered_total.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// When a ringing call is due to be answered.
+    /// When a ringing call is due to be answered, or a dial-in timer fires.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.ringing.iter().map(|(due, _, _)| *due).min()
+        let ringing = self.ringing.iter().map(|(due, _, _)| *due).min();
+        [ringing, self.dial_in.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     pub fn handle_timeout(&mut self, endpoint: &mut Endpoint, now: Instant) {
+        self.dial_in.handle_timeout(&mut self.media, now);
+        self.hang_up_finished(endpoint, now);
         let (due, waiting): (Vec<_>, Vec<_>) =
             self.ringing.drain(..).partition(|(at, _, _)| *at <= now);
         self.ringing = waiting;
@@ -400,7 +460,9 @@ impl CallControl {
         let Some(active) = self.calls.remove(&call) else {
             return;
         };
-        self.media.detach(call, active.conference.as_deref());
+        self.dial_in
+            .call_ended(&mut self.media, Instant::now(), call);
+        self.media.detach(call);
         let was_ringing = self.ringing.iter().any(|(_, ringing, _)| *ringing == call);
         self.ringing.retain(|(_, ringing, _)| *ringing != call);
         if !was_ringing {

@@ -8,6 +8,8 @@ mod cli;
 mod config;
 mod demo;
 mod demo_seed;
+#[allow(dead_code)] // The admin center's live view and the prompt loader land this session.
+mod dialin;
 mod http;
 mod logging;
 #[allow(dead_code)] // The commands fill in as the media pipeline lands, this session.
@@ -217,6 +219,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .iter()
         .map(|route| (route.number.clone(), route.conference.clone()))
         .collect();
+    let (dial_in_tx, dial_in_rx) = tokio::sync::mpsc::unbounded_channel();
+    let prompts = Arc::new(dialin::speech::PromptLibrary::new());
+    let dial_in = dialin::DialIn::new(Arc::clone(&admin), prompts, dial_in_tx);
     let calls = CallControl::new(
         trunks,
         Arc::clone(&ports),
@@ -225,9 +230,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Arc::clone(&stats),
         media,
         direct_routes,
+        dial_in,
     );
 
-    let sip = SipServer::bind(settings.sip_listen, endpoint, calls, media_events).await?;
+    let sip = SipServer::bind(
+        settings.sip_listen,
+        endpoint,
+        calls,
+        media_events,
+        dial_in_rx,
+    )
+    .await?;
     let http_listener = http::bind(settings.http_listen).await?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let http_task = tokio::spawn(http::serve(

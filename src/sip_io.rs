@@ -12,6 +12,7 @@ use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::{mpsc, watch};
 
 use crate::calls::CallControl;
+use crate::dialin::DialInInput;
 use crate::media_engine::MediaEvent;
 use crate::sip_tcp::{StreamInput, TcpConnections, TcpLimits};
 
@@ -37,6 +38,7 @@ pub struct SipServer {
     connections: TcpConnections,
     stream_rx: mpsc::Receiver<StreamInput>,
     media_events: mpsc::UnboundedReceiver<MediaEvent>,
+    dial_in_inputs: mpsc::UnboundedReceiver<DialInInput>,
 }
 
 impl SipServer {
@@ -45,6 +47,7 @@ impl SipServer {
         endpoint: Endpoint,
         calls: CallControl,
         media_events: mpsc::UnboundedReceiver<MediaEvent>,
+        dial_in_inputs: mpsc::UnboundedReceiver<DialInInput>,
     ) -> anyhow::Result<Self> {
         let udp = UdpSocket::bind(listen)
             .await
@@ -61,6 +64,7 @@ impl SipServer {
             connections,
             stream_rx,
             media_events,
+            dial_in_inputs,
         })
     }
 
@@ -119,6 +123,9 @@ impl SipServer {
                 Some(input) = self.stream_rx.recv() => self.handle_stream_input(input),
                 Some(event) = self.media_events.recv() => {
                     self.calls.handle_media_event(&mut self.endpoint, Instant::now(), event);
+                }
+                Some(input) = self.dial_in_inputs.recv() => {
+                    self.calls.handle_dial_in_input(&mut self.endpoint, Instant::now(), input);
                 }
                 () = sleep => {
                     let now = Instant::now();

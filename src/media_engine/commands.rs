@@ -119,6 +119,10 @@ pub enum WorkerCommand {
         call: CallHandle,
         max_ms: u32,
     },
+    /// `#` ended the name recording early.
+    StopRecording {
+        call: CallHandle,
+    },
     Detach {
         call: CallHandle,
     },

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use dialbridge_sip::endpoint::CallHandle;
 use tokio::sync::mpsc;
 
-pub use commands::{CallMediaSetup, MediaEvent, StreamParameters, WorkerCommand};
+pub use commands::{CallMediaSetup, Clip, MediaEvent, StreamParameters, WorkerCommand};
 pub use stats::MediaStats;
 
 /// A conference as the media engine knows it: a name unique on this node.
@@ -27,8 +27,8 @@ pub struct MediaEngine {
     workers: Vec<std_mpsc::Sender<WorkerCommand>>,
     call_worker: HashMap<CallHandle, usize>,
     conference_worker: HashMap<ConferenceKey, (usize, usize)>,
+    call_conference: HashMap<CallHandle, ConferenceKey>,
     calls_per_worker: Vec<usize>,
-    stats: Arc<MediaStats>,
 }
 
 impl MediaEngine {
@@ -64,15 +64,11 @@ impl MediaEngine {
                 workers: senders,
                 call_worker: HashMap::new(),
                 conference_worker: HashMap::new(),
+                call_conference: HashMap::new(),
                 calls_per_worker: vec![0; worker_count],
-                stats,
             },
             events_rx,
         ))
-    }
-
-    pub fn stats(&self) -> &Arc<MediaStats> {
-        &self.stats
     }
 
     /// Hands a new call's sockets and negotiated media to the least loaded worker.
@@ -90,6 +86,11 @@ impl MediaEngine {
         let Some(&current) = self.call_worker.get(&call) else {
             return;
         };
+        if self.call_conference.get(&call).map(String::as_str) == Some(conference) {
+            return;
+        }
+        self.leave_conference(call);
+        self.call_conference.insert(call, conference.to_owned());
         let owner = match self.conference_worker.get_mut(conference) {
             Some((owner, members)) => {
                 *members += 1;
@@ -123,9 +124,11 @@ impl MediaEngine {
     }
 
     /// Takes the call out of its conference's mix (to the lobby, or before it leaves).
-    pub fn leave_conference(&mut self, call: CallHandle, conference: &str) {
-        self.forget_member(conference);
-        self.command(call, WorkerCommand::LeaveConference { call });
+    pub fn leave_conference(&mut self, call: CallHandle) {
+        if let Some(conference) = self.call_conference.remove(&call) {
+            self.forget_member(&conference);
+            self.command(call, WorkerCommand::LeaveConference { call });
+        }
     }
 
     /// Sends a command about one call to the worker that owns it.
@@ -136,9 +139,9 @@ impl MediaEngine {
     }
 
     /// The call ended: the worker drops its sockets and state.
-    pub fn detach(&mut self, call: CallHandle, conference: Option<&str>) {
-        if let Some(conference) = conference {
-            self.forget_member(conference);
+    pub fn detach(&mut self, call: CallHandle) {
+        if let Some(conference) = self.call_conference.remove(&call) {
+            self.forget_member(&conference);
         }
         if let Some(worker) = self.call_worker.remove(&call) {
             self.calls_per_worker[worker] -= 1;

@@ -120,7 +120,8 @@ impl Worker {
             WorkerCommand::Play { .. }
             | WorkerCommand::StopPlayback { .. }
             | WorkerCommand::Music { .. }
-            | WorkerCommand::Record { .. } => {}
+            | WorkerCommand::Record { .. }
+            | WorkerCommand::StopRecording { .. } => {}
             WorkerCommand::Detach { call } => {
                 self.calls.remove(&call);
                 if self.calls.is_empty() {

@@ -26,6 +26,7 @@
 
 mod accounts;
 mod call_path;
+mod called_number;
 mod caller;
 mod change;
 mod convert;

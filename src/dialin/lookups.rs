@@ -1,0 +1,139 @@
+//! The dial-in flow's questions to the admin services, asked on tasks so the SIP loop
+//! never waits on the database or on argon2; answers come back as [`DialInInput`].
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use dialbridge_admin::rules::pin::PinHasher;
+use dialbridge_admin::services::AdminService;
+use dialbridge_conference::ivr::{FoundConference, LookupResult, PinDigits, PinResult, RequestId};
+use dialbridge_conference::speech::Language;
+use dialbridge_sip::endpoint::CallHandle;
+use tokio::sync::mpsc;
+
+use super::Joinable;
+
+/// An answer for the dial-in flow.
+#[derive(Debug)]
+pub enum DialInInput {
+    /// The dialed number's languages; `None` when no admin configured the number.
+    CalledNumber {
+        call: CallHandle,
+        languages: Option<(Language, Vec<Language>)>,
+    },
+    Lookup {
+        call: CallHandle,
+        request: RequestId,
+        result: LookupResult<Joinable>,
+    },
+    Pin {
+        call: CallHandle,
+        request: RequestId,
+        result: PinResult,
+    },
+}
+
+pub struct Lookups {
+    admin: Arc<AdminService>,
+    answers: mpsc::UnboundedSender<DialInInput>,
+}
+
+impl Lookups {
+    pub fn new(admin: Arc<AdminService>, answers: mpsc::UnboundedSender<DialInInput>) -> Self {
+        Lookups { admin, answers }
+    }
+
+    pub fn called_number(&self, call: CallHandle, e164: &str) {
+        let admin = Arc::clone(&self.admin);
+        let answers = self.answers.clone();
+        let e164 = e164.to_owned();
+        tokio::spawn(async move {
+            let languages = match admin.called_number(&e164).await {
+                Ok(Some(number)) => Some((
+                    Language::new(number.fields.primary_language),
+                    number
+                        .fields
+                        .secondary_languages
+                        .into_iter()
+                        .map(Language::new)
+                        .collect(),
+                )),
+                Ok(None) => {
+                    tracing::info!(%call, called = %e164, "called number is not a configured dial-in number; prompts in the default language");
+                    None
+                }
+                Err(error) => {
+                    tracing::warn!(%call, %error, "cannot read the dial-in number");
+                    None
+                }
+            };
+            let _ = answers.send(DialInInput::CalledNumber { call, languages });
+        });
+    }
+
+    pub fn conference(&self, call: CallHandle, request: RequestId, digits: String) {
+        let admin = Arc::clone(&self.admin);
+        let answers = self.answers.clone();
+        tokio::spawn(async move {
+            let result = match admin.resolve(&digits).await {
+                Ok(Some(target)) => {
+                    let key = match target.meeting_id {
+                        Some(meeting) => format!("meeting:{meeting:?}"),
+                        None => format!("organizer:{:?}", target.organizer_id),
+                    };
+                    let found = FoundConference {
+                        organizer_can_use_pin: target.pin.hash.is_some(),
+                        pin_locked: target.pin.is_locked(unix_now()),
+                        record_names: Some(target.record_names),
+                        meeting: Joinable {
+                            key,
+                            target: Some(Arc::new(target)),
+                        },
+                    };
+                    LookupResult::Found(found)
+                }
+                Ok(None) => LookupResult::NotFound,
+                Err(error) => {
+                    tracing::warn!(%call, %error, "conference ID lookup failed");
+                    LookupResult::Unavailable
+                }
+            };
+            let _ = answers.send(DialInInput::Lookup {
+                call,
+                request,
+                result,
+            });
+        });
+    }
+
+    pub fn pin(&self, call: CallHandle, request: RequestId, meeting: Joinable, pin: PinDigits) {
+        let answers = self.answers.clone();
+        let hash = meeting.target.as_ref().and_then(|t| t.pin.hash.clone());
+        tokio::spawn(async move {
+            let result = match hash {
+                None => PinResult::Wrong,
+                // argon2 is deliberately slow: keep it off the async workers.
+                Some(hash) => match tokio::task::spawn_blocking(move || {
+                    PinHasher::default().verify(pin.expose(), &hash)
+                })
+                .await
+                {
+                    Ok(true) => PinResult::Correct,
+                    Ok(false) => PinResult::Wrong,
+                    Err(_) => PinResult::Unavailable,
+                },
+            };
+            let _ = answers.send(DialInInput::Pin {
+                call,
+                request,
+                result,
+            });
+        });
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

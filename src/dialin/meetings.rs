@@ -1,0 +1,305 @@
+//! The live meetings on this node and what their actions mean for calls and media.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use dialbridge_conference::ivr;
+use dialbridge_conference::meeting::{
+    Announcements, DialOutResult, JoinOutcome, Meeting, MeetingAction, MeetingConfig,
+    ParticipantInfo, Role, RosterEntry, Target,
+};
+use dialbridge_conference::speech::{Language, Utterance};
+use dialbridge_sip::endpoint::CallHandle;
+
+use super::Joinable;
+use crate::media_engine::{MediaEngine, WorkerCommand};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joined {
+    Admitted,
+    Lobby,
+    Full,
+}
+
+/// What a meeting's actions ask of the dial-in layer (the rest goes to media directly).
+pub enum Effect {
+    Say {
+        call: CallHandle,
+        utterance: Utterance,
+    },
+    HangupAfterPrompts {
+        call: CallHandle,
+    },
+}
+
+struct Member {
+    call: CallHandle,
+    language: Language,
+    in_lobby: bool,
+}
+
+struct LiveMeeting {
+    meeting: Meeting,
+    members: HashMap<u64, Member>,
+}
+
+#[derive(Default)]
+pub struct Meetings {
+    live: HashMap<String, LiveMeeting>,
+}
+
+fn participant_id(call: CallHandle) -> u64 {
+    call.0
+}
+
+impl Meetings {
+    #[allow(clippy::too_many_arguments)]
+    pub fn join(
+        &mut self,
+        now: Instant,
+        joinable: &Joinable,
+        call: CallHandle,
+        role: ivr::Role,
+        language: Language,
+        caller_number: Option<String>,
+        recorded_name: bool,
+    ) -> Joined {
+        let live = self.live.entry(joinable.key.clone()).or_insert_with(|| {
+            let mut config = MeetingConfig::default();
+            if let Some(target) = &joinable.target {
+                config.anonymous_start = target.anonymous_start;
+                config.mask_phone_numbers = target.mask_phone_numbers;
+                config.announcements = match target.announcements {
+                    dialbridge_store::Announcements::Tones => Announcements::Tones,
+                    dialbridge_store::Announcements::Names => Announcements::Names,
+                    dialbridge_store::Announcements::Off => Announcements::Off,
+                };
+            }
+            LiveMeeting {
+                meeting: Meeting::new(config, now),
+                members: HashMap::new(),
+            }
+        });
+        let role = match role {
+            ivr::Role::Organizer => Role::Organizer,
+            ivr::Role::Attendee => Role::Attendee,
+        };
+        live.add(now, call, role, language, caller_number, recorded_name)
+    }
+
+    /// A direct-conference caller: anyone starts the meeting.
+    pub fn join_direct(
+        &mut self,
+        now: Instant,
+        key: &str,
+        call: CallHandle,
+        language: Language,
+        caller_number: Option<String>,
+    ) -> Joined {
+        let live = self.live.entry(key.to_owned()).or_insert_with(|| {
+            let config = MeetingConfig {
+                anonymous_start: true,
+                ..MeetingConfig::default()
+            };
+            LiveMeeting {
+                meeting: Meeting::new(config, now),
+                members: HashMap::new(),
+            }
+        });
+        live.add(now, call, Role::Attendee, language, caller_number, false)
+    }
+
+    pub fn on_digit(&mut self, now: Instant, key: &str, call: CallHandle, digit: char) {
+        if let Some(live) = self.live.get_mut(key) {
+            live.meeting.on_digit(now, participant_id(call), digit);
+        }
+    }
+
+    pub fn set_talking(&mut self, key: &str, call: CallHandle, talking: bool) {
+        if let Some(live) = self.live.get_mut(key) {
+            live.meeting.set_talking(participant_id(call), talking);
+        }
+    }
+
+    pub fn leave(&mut self, now: Instant, key: &str, call: CallHandle) {
+        if let Some(live) = self.live.get_mut(key) {
+            live.members.remove(&participant_id(call));
+            live.meeting.leave(now, participant_id(call));
+        }
+    }
+
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.live
+            .values()
+            .filter_map(|live| live.meeting.poll_timeout())
+            .min()
+    }
+
+    pub fn due(&self, now: Instant) -> Vec<String> {
+        self.live
+            .iter()
+            .filter(|(_, live)| live.meeting.poll_timeout().is_some_and(|at| at <= now))
+            .map(|(key, _)| key.clone())
+            .collect()
+    }
+
+    pub fn handle_timeout(&mut self, now: Instant, key: &str) {
+        if let Some(live) = self.live.get_mut(key) {
+            live.meeting.handle_timeout(now);
+        }
+    }
+
+    /// A snapshot of every live meeting's roster.
+    pub fn rosters(&self) -> Vec<(String, Vec<RosterEntry>)> {
+        self.live
+            .iter()
+            .map(|(key, live)| (key.clone(), live.meeting.roster()))
+            .collect()
+    }
+
+    /// Performs the meeting's pending actions: media commands directly, speech and
+    /// hang-ups handed back as effects.
+    pub fn drain(&mut self, _now: Instant, key: &str, media: &mut MediaEngine) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let Some(live) = self.live.get_mut(key) else {
+            return effects;
+        };
+        let mut ended = false;
+        while let Some(action) = live.meeting.poll_action() {
+            match action {
+                MeetingAction::Say { to, utterance } => {
+                    for call in live.targets(&to, &utterance.language) {
+                        effects.push(Effect::Say {
+                            call,
+                            utterance: utterance.clone(),
+                        });
+                    }
+                }
+                MeetingAction::SetMuted { id, muted } => {
+                    if let Some(member) = live.members.get(&id) {
+                        let call = member.call;
+                        media.command(call, WorkerCommand::SetMuted { call, muted });
+                    }
+                }
+                MeetingAction::MoveToConference { id } => {
+                    if let Some(member) = live.members.get_mut(&id) {
+                        member.in_lobby = false;
+                        let call = member.call;
+                        media.command(call, WorkerCommand::Music { call, on: false });
+                        media.join_conference(call, key);
+                    }
+                }
+                MeetingAction::MoveToLobby { id } => {
+                    if let Some(member) = live.members.get_mut(&id) {
+                        member.in_lobby = true;
+                        let call = member.call;
+                        media.leave_conference(call);
+                        media.command(call, WorkerCommand::Music { call, on: true });
+                    }
+                }
+                MeetingAction::Disconnect { id, reason } => {
+                    if let Some(member) = live.members.remove(&id) {
+                        tracing::info!(call = %member.call, ?reason, "meeting disconnects caller");
+                        media.leave_conference(member.call);
+                        effects.push(Effect::HangupAfterPrompts { call: member.call });
+                    }
+                }
+                MeetingAction::TransferToOperator { id, number } => {
+                    // Transfers need a second leg (dial-out), which is not wired yet.
+                    tracing::warn!(participant = id, %number, "operator transfer requested; not available on this build");
+                }
+                MeetingAction::StartDialOut { .. } | MeetingAction::DialOutCancelled { .. } => {}
+                MeetingAction::DialOut { by, digits } => {
+                    tracing::warn!(
+                        participant = by,
+                        digits = digits.len(),
+                        "dial-out requested; not available on this build"
+                    );
+                    live.meeting.dial_out_result(by, DialOutResult::NotAllowed);
+                }
+                MeetingAction::RosterChanged => {}
+                MeetingAction::Ended { reason } => {
+                    tracing::info!(meeting = key, ?reason, "meeting ended");
+                    ended = true;
+                }
+            }
+        }
+        if ended {
+            self.live.remove(key);
+        }
+        effects
+    }
+}
+
+impl LiveMeeting {
+    fn add(
+        &mut self,
+        now: Instant,
+        call: CallHandle,
+        role: Role,
+        language: Language,
+        caller_number: Option<String>,
+        recorded_name: bool,
+    ) -> Joined {
+        let id = participant_id(call);
+        let info = ParticipantInfo {
+            id,
+            role,
+            language: language.clone(),
+            caller_number,
+            recorded_name,
+            authenticated_with_pin: role == Role::Organizer,
+            dialed_out: false,
+        };
+        self.members.insert(
+            id,
+            Member {
+                call,
+                language,
+                in_lobby: false,
+            },
+        );
+        match self.meeting.join(now, info) {
+            Ok(JoinOutcome::Admitted) => Joined::Admitted,
+            Ok(JoinOutcome::Lobby { .. }) => Joined::Lobby,
+            Ok(JoinOutcome::Full) => {
+                self.members.remove(&id);
+                Joined::Full
+            }
+            Err(error) => {
+                tracing::warn!(%call, %error, "cannot join the meeting");
+                self.members.remove(&id);
+                Joined::Full
+            }
+        }
+    }
+
+    fn targets(&self, to: &Target, language: &Language) -> Vec<CallHandle> {
+        let matches = |member: &&Member| &member.language == language;
+        match to {
+            Target::One(id) => self.members.get(id).map(|m| m.call).into_iter().collect(),
+            Target::All => self
+                .members
+                .values()
+                .filter(|m| !m.in_lobby)
+                .filter(matches)
+                .map(|m| m.call)
+                .collect(),
+            Target::AllExcept(except) => self
+                .members
+                .iter()
+                .filter(|(id, m)| *id != except && !m.in_lobby)
+                .map(|(_, m)| m)
+                .filter(matches)
+                .map(|m| m.call)
+                .collect(),
+            Target::Lobby => self
+                .members
+                .values()
+                .filter(|m| m.in_lobby)
+                .filter(matches)
+                .map(|m| m.call)
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,422 @@
+//! The dial-in experience in the binary: one IVR per caller until they join, one meeting
+//! per conference. The rules live in `dialbridge_conference` (sans-IO); this module feeds
+//! them events and the time, and performs their actions: prompts and music through the
+//! media engine, conference ID and PIN checks through the admin services (on tasks that
+//! report back through a channel), hang-ups through call control.
+
+mod lookups;
+mod meetings;
+pub mod speech;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use dialbridge_admin::services::{AdminService, CallTarget};
+use dialbridge_conference::ivr::{Ivr, IvrAction, IvrConfig};
+use dialbridge_conference::speech::{Language, Utterance};
+use dialbridge_sip::endpoint::CallHandle;
+use tokio::sync::mpsc;
+
+use crate::media_engine::{Clip, MediaEngine, MediaEvent, WorkerCommand};
+pub use lookups::DialInInput;
+use meetings::Meetings;
+use speech::{PromptLibrary, FALLBACK_LANGUAGE};
+
+/// What the IVR carries from the conference ID lookup to the join.
+#[derive(Debug, Clone)]
+pub struct Joinable {
+    /// The live meeting's key: one per organizer's static meeting or scheduled meeting.
+    pub key: String,
+    pub target: Option<Arc<CallTarget>>,
+}
+
+enum Phase {
+    /// Waiting for the called number's languages before the greeting.
+    Starting,
+    Ivr(Box<Ivr<Joinable>>),
+    Meeting {
+        key: String,
+    },
+    /// Told goodbye (or that the meeting is full); hung up when the prompt ends.
+    Leaving,
+}
+
+struct DialInCall {
+    phase: Phase,
+    caller_number: Option<String>,
+    /// The last batch of clips queued, whose end the worker reports.
+    playing: Option<u64>,
+    hangup_after_playback: bool,
+    recorded_name: Option<Clip>,
+}
+
+pub struct DialIn {
+    prompts: Arc<PromptLibrary>,
+    lookups: lookups::Lookups,
+    calls: HashMap<CallHandle, DialInCall>,
+    meetings: Meetings,
+    next_request: u64,
+    /// Calls to hang up now; call control drains it.
+    hangups: Vec<CallHandle>,
+}
+
+impl DialIn {
+    pub fn new(
+        admin: Arc<AdminService>,
+        prompts: Arc<PromptLibrary>,
+        inputs: mpsc::UnboundedSender<DialInInput>,
+    ) -> Self {
+        DialIn {
+            prompts,
+            lookups: lookups::Lookups::new(admin, inputs),
+            calls: HashMap::new(),
+            meetings: Meetings::default(),
+            next_request: 1,
+            hangups: Vec::new(),
+        }
+    }
+
+    /// Calls the dial-in flow wants hung up (after their last prompt).
+    pub fn take_hangups(&mut self) -> Vec<CallHandle> {
+        std::mem::take(&mut self.hangups)
+    }
+
+    /// A caller was answered on a dial-in number: look up its languages, then greet.
+    pub fn start_ivr(&mut self, call: CallHandle, called: &str, caller_number: Option<String>) {
+        self.calls
+            .insert(call, DialInCall::new(Phase::Starting, caller_number));
+        self.lookups.called_number(call, called);
+    }
+
+    /// A caller answered on a direct-conference number joins at once, as an attendee of a
+    /// meeting that anyone may start.
+    pub fn start_direct(
+        &mut self,
+        media: &mut MediaEngine,
+        now: Instant,
+        call: CallHandle,
+        conference: &str,
+        caller_number: Option<String>,
+    ) {
+        let key = format!("direct:{conference}");
+        self.calls.insert(
+            call,
+            DialInCall::new(Phase::Meeting { key: key.clone() }, caller_number.clone()),
+        );
+        let language = Language::new(FALLBACK_LANGUAGE);
+        self.meetings
+            .join_direct(now, &key, call, language, caller_number);
+        self.drain_meeting(media, now, &key);
+    }
+
+    pub fn handle_input(&mut self, media: &mut MediaEngine, now: Instant, input: DialInInput) {
+        match input {
+            DialInInput::CalledNumber { call, languages } => {
+                let Some(state) = self.calls.get_mut(&call) else {
+                    return;
+                };
+                let (primary, secondary) =
+                    languages.unwrap_or_else(|| (Language::new(FALLBACK_LANGUAGE), Vec::new()));
+                let mut config = IvrConfig::new(primary);
+                config.secondary_languages = secondary;
+                let mut ivr = match Ivr::new(config) {
+                    Ok(ivr) => ivr,
+                    Err(error) => {
+                        tracing::warn!(%call, %error, "dial-in number languages unusable; using defaults");
+                        match Ivr::new(IvrConfig::new(Language::new(FALLBACK_LANGUAGE))) {
+                            Ok(ivr) => ivr,
+                            Err(_) => return,
+                        }
+                    }
+                };
+                ivr.start(now);
+                state.phase = Phase::Ivr(Box::new(ivr));
+                self.drain_ivr(media, now, call);
+            }
+            DialInInput::Lookup {
+                call,
+                request,
+                result,
+            } => {
+                if let Some(ivr) = self.ivr(call) {
+                    ivr.on_lookup_result(now, request, result);
+                }
+                self.drain_ivr(media, now, call);
+            }
+            DialInInput::Pin {
+                call,
+                request,
+                result,
+            } => {
+                if let Some(ivr) = self.ivr(call) {
+                    ivr.on_pin_result(now, request, result);
+                }
+                self.drain_ivr(media, now, call);
+            }
+        }
+    }
+
+    pub fn handle_media_event(&mut self, media: &mut MediaEngine, now: Instant, event: MediaEvent) {
+        match event {
+            MediaEvent::Digit { call, digit } => {
+                let key = digit.as_char();
+                match self.calls.get_mut(&call).map(|state| &mut state.phase) {
+                    Some(Phase::Ivr(ivr)) => {
+                        ivr.on_digit(now, key);
+                        self.drain_ivr(media, now, call);
+                    }
+                    Some(Phase::Meeting { key: meeting }) => {
+                        let meeting = meeting.clone();
+                        self.meetings.on_digit(now, &meeting, call, key);
+                        self.drain_meeting(media, now, &meeting);
+                    }
+                    _ => {}
+                }
+            }
+            MediaEvent::PlaybackFinished { call, request } => {
+                let Some(state) = self.calls.get_mut(&call) else {
+                    return;
+                };
+                if state.playing != Some(request) {
+                    return;
+                }
+                state.playing = None;
+                if state.hangup_after_playback {
+                    self.hangups.push(call);
+                    return;
+                }
+                if let Phase::Ivr(ivr) = &mut state.phase {
+                    ivr.on_playback_finished(now);
+                    self.drain_ivr(media, now, call);
+                }
+            }
+            MediaEvent::Recorded { call, audio } => {
+                let Some(state) = self.calls.get_mut(&call) else {
+                    return;
+                };
+                state.recorded_name = Some(audio);
+                if let Phase::Ivr(ivr) = &mut state.phase {
+                    ivr.on_name_recorded(
+                        now,
+                        Some(dialbridge_conference::ivr::RecordingId(call.0)),
+                    );
+                    self.drain_ivr(media, now, call);
+                }
+            }
+            MediaEvent::Talking { call, talking } => {
+                if let Some(Phase::Meeting { key }) = self.calls.get(&call).map(|s| &s.phase) {
+                    let key = key.clone();
+                    self.meetings.set_talking(&key, call, talking);
+                    self.drain_meeting(media, now, &key);
+                }
+            }
+            MediaEvent::MediaTimeout { call } => {
+                tracing::info!(%call, "no media from the caller for too long; hanging up");
+                self.hangups.push(call);
+            }
+        }
+    }
+
+    /// The call is gone (BYE, CANCEL, error): forget it and tell its meeting.
+    pub fn call_ended(&mut self, media: &mut MediaEngine, now: Instant, call: CallHandle) {
+        let Some(state) = self.calls.remove(&call) else {
+            return;
+        };
+        if let Phase::Meeting { key } = state.phase {
+            self.meetings.leave(now, &key, call);
+            self.drain_meeting(media, now, &key);
+        }
+    }
+
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let ivrs = self.calls.values().filter_map(|state| match &state.phase {
+            Phase::Ivr(ivr) => ivr.poll_timeout(),
+            _ => None,
+        });
+        ivrs.chain(self.meetings.poll_timeout()).min()
+    }
+
+    pub fn handle_timeout(&mut self, media: &mut MediaEngine, now: Instant) {
+        let due: Vec<CallHandle> = self
+            .calls
+            .iter()
+            .filter_map(|(call, state)| match &state.phase {
+                Phase::Ivr(ivr) if ivr.poll_timeout().is_some_and(|at| at <= now) => Some(*call),
+                _ => None,
+            })
+            .collect();
+        for call in due {
+            if let Some(ivr) = self.ivr(call) {
+                ivr.handle_timeout(now);
+            }
+            self.drain_ivr(media, now, call);
+        }
+        for key in self.meetings.due(now) {
+            self.meetings.handle_timeout(now, &key);
+            self.drain_meeting(media, now, &key);
+        }
+    }
+
+    /// The live meetings' rosters, for the admin center.
+    pub fn meetings(&self) -> &Meetings {
+        &self.meetings
+    }
+
+    fn ivr(&mut self, call: CallHandle) -> Option<&mut Ivr<Joinable>> {
+        match self.calls.get_mut(&call).map(|state| &mut state.phase) {
+            Some(Phase::Ivr(ivr)) => Some(ivr),
+            _ => None,
+        }
+    }
+
+    fn drain_ivr(&mut self, media: &mut MediaEngine, now: Instant, call: CallHandle) {
+        while let Some(action) = self.ivr(call).and_then(|ivr| ivr.poll_action()) {
+            match action {
+                IvrAction::Say(utterance) => self.say(media, call, &utterance),
+                IvrAction::StopSpeech => {
+                    if let Some(state) = self.calls.get_mut(&call) {
+                        state.playing = None;
+                    }
+                    media.command(call, WorkerCommand::StopPlayback { call });
+                }
+                IvrAction::LookupConference { request, digits } => {
+                    self.lookups.conference(call, request, digits);
+                }
+                IvrAction::VerifyPin {
+                    request,
+                    meeting,
+                    pin,
+                } => self.lookups.pin(call, request, meeting, pin),
+                IvrAction::RecordName { max } => {
+                    let max_ms = u32::try_from(max.as_millis()).unwrap_or(u32::MAX);
+                    media.command(call, WorkerCommand::Record { call, max_ms });
+                }
+                IvrAction::StopRecording => {
+                    media.command(call, WorkerCommand::StopRecording { call });
+                }
+                IvrAction::Join {
+                    meeting,
+                    role,
+                    language,
+                    name,
+                } => {
+                    let Some(state) = self.calls.get_mut(&call) else {
+                        return;
+                    };
+                    state.phase = Phase::Meeting {
+                        key: meeting.key.clone(),
+                    };
+                    let caller_number = state.caller_number.clone();
+                    let outcome = self.meetings.join(
+                        now,
+                        &meeting,
+                        call,
+                        role,
+                        language.clone(),
+                        caller_number,
+                        name.is_some(),
+                    );
+                    if outcome == meetings::Joined::Full {
+                        self.leave_with(
+                            media,
+                            call,
+                            &language,
+                            dialbridge_conference::speech::keys::MEETING_FULL,
+                        );
+                    }
+                    self.drain_meeting(media, now, &meeting.key);
+                    return;
+                }
+                IvrAction::Hangup { reason } => {
+                    tracing::info!(%call, ?reason, "IVR ends the call");
+                    if let Some(state) = self.calls.get_mut(&call) {
+                        state.phase = Phase::Leaving;
+                        if state.playing.is_some() {
+                            state.hangup_after_playback = true;
+                        } else {
+                            self.hangups.push(call);
+                        }
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    fn leave_with(
+        &mut self,
+        media: &mut MediaEngine,
+        call: CallHandle,
+        language: &Language,
+        prompt: dialbridge_conference::speech::PromptKey,
+    ) {
+        let utterance = Utterance {
+            language: language.clone(),
+            parts: vec![dialbridge_conference::speech::SpeechPart::Prompt(prompt)],
+        };
+        self.say(media, call, &utterance);
+        if let Some(state) = self.calls.get_mut(&call) {
+            state.phase = Phase::Leaving;
+            state.hangup_after_playback = true;
+            if state.playing.is_none() {
+                self.hangups.push(call);
+            }
+        }
+    }
+
+    fn drain_meeting(&mut self, media: &mut MediaEngine, now: Instant, key: &str) {
+        for effect in self.meetings.drain(now, key, media) {
+            match effect {
+                meetings::Effect::Say { call, utterance } => self.say(media, call, &utterance),
+                meetings::Effect::HangupAfterPrompts { call } => {
+                    if let Some(state) = self.calls.get_mut(&call) {
+                        state.phase = Phase::Leaving;
+                        if state.playing.is_some() {
+                            state.hangup_after_playback = true;
+                        } else {
+                            self.hangups.push(call);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn say(&mut self, media: &mut MediaEngine, call: CallHandle, utterance: &Utterance) {
+        let names = |id: u64| {
+            self.calls
+                .get(&CallHandle(id))
+                .and_then(|state| state.recorded_name.clone())
+        };
+        let clips = self.prompts.render(utterance, names);
+        if clips.is_empty() {
+            return;
+        }
+        let request = self.next_request;
+        self.next_request += 1;
+        if let Some(state) = self.calls.get_mut(&call) {
+            state.playing = Some(request);
+        }
+        media.command(
+            call,
+            WorkerCommand::Play {
+                call,
+                clips,
+                request,
+            },
+        );
+    }
+}
+
+impl DialInCall {
+    fn new(phase: Phase, caller_number: Option<String>) -> Self {
+        DialInCall {
+            phase,
+            caller_number,
+            playing: None,
+            hangup_after_playback: false,
+            recorded_name: None,
+        }
+    }
+}
