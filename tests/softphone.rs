@@ -160,6 +160,7 @@ fn baresip_default_offer_opus_first_is_answered_with_opus() {
     phone.audio_codecs = None;
     // Opus runs at 48 kHz stereo in baresip. A 2 s file: the phone hangs up when it ends.
     phone.wav = Tone {
+        frequency: 440.0,
         rate: 48_000,
         channels: 2,
         tone_ms: 1500,
@@ -205,6 +206,7 @@ fn baresip_offering_g722_then_pcmu_is_answered_with_g722() {
     phone.audio_codecs = Some("G722/16000/1,PCMU".to_owned());
     // G.722 samples at 16 kHz although its SDP clock rate says 8000.
     phone.wav = Tone {
+        frequency: 440.0,
         rate: 16_000,
         channels: 1,
         tone_ms: 1500,

@@ -90,12 +90,15 @@ pub struct Baresip {
     pub audio_codecs: Option<String>,
     /// The WAV it plays as its microphone: a tone, then silence; it hangs up at the end.
     pub wav: Tone,
+    /// Record what it hears to `<lab>/<name>/dump-*-dec.wav` (baresip's sndfile module).
+    pub record: bool,
 }
 
-/// A 440 Hz tone followed by silence, in the rate and channel count the codec runs at
-/// (baresip's aufile does not resample).
+/// A tone (440 Hz unless set) followed by silence, in the rate and channel count the codec
+/// runs at (baresip's aufile does not resample).
 #[derive(Clone, Copy)]
 pub struct Tone {
+    pub frequency: f64,
     pub rate: u32,
     pub channels: u16,
     pub tone_ms: u32,
@@ -112,7 +115,9 @@ impl Baresip {
             ctrl_port: 4444,
             codec_modules: vec!["g711".to_owned()],
             audio_codecs: Some("PCMU".to_owned()),
+            record: false,
             wav: Tone {
+                frequency: 440.0,
                 rate: 8000,
                 channels: 1,
                 tone_ms: 3000,
@@ -131,7 +136,7 @@ impl Tone {
         for n in 0..frames(self.tone_ms) {
             let t = n as f64 / f64::from(self.rate);
             let value =
-                (0.3 * f64::from(i16::MAX) * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as i16;
+                (0.3 * f64::from(i16::MAX) * (2.0 * std::f64::consts::PI * self.frequency * t).sin()) as i16;
             samples.extend(std::iter::repeat_n(value, channels));
         }
         samples.extend(std::iter::repeat_n(
@@ -227,7 +232,15 @@ default_country = "US"
             .replace("@SIP_PORT@", &phone.sip_port.to_string())
             .replace("@CTRL_PORT@", &phone.ctrl_port.to_string())
             .replace("@WAV@", wav.to_str().unwrap())
-            .replace("@CODEC_MODULES@", &modules.join("\n"));
+            .replace("@CODEC_MODULES@", &modules.join("\n"))
+            .replace(
+                "@RECORD@",
+                &if phone.record {
+                    format!("module\t\t\tsndfile.so\nsnd_path\t\t{}", dir.display())
+                } else {
+                    String::new()
+                },
+            );
         std::fs::write(dir.join("config"), config).unwrap();
         // regint=0: no registrar, it calls the server directly. answermode=auto keeps it
         // from waiting for a human should anything call it.

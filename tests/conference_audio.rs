@@ -1,0 +1,182 @@
+//! Audio through the mixer, end to end: three real softphones (baresip) call a direct
+//! conference number, each playing its own tone and recording what it hears. Each must
+//! hear the other two at their level and not itself. Runs in its own loopback-only
+//! network namespace (see `support`).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use support::{Baresip, Lab, Tone};
+
+const CONFIG: &str = r#"
+[[trunk]]
+name = "loopback"
+sources = ["127.0.0.0/8"]
+default_country = "US"
+
+[[direct_conference]]
+number = "+15550100"
+conference = "e2e"
+"#;
+
+/// Amplitude of each phone's tone, as a fraction of full scale (see `support::Tone`).
+const TONE_AMPLITUDE: f64 = 0.3;
+
+struct Caller {
+    name: &'static str,
+    sip_port: u16,
+    ctrl_port: u16,
+    frequency: f64,
+}
+
+const CALLERS: [Caller; 3] = [
+    Caller {
+        name: "alice",
+        sip_port: 5080,
+        ctrl_port: 4444,
+        frequency: 500.0,
+    },
+    Caller {
+        name: "bob",
+        sip_port: 5082,
+        ctrl_port: 4446,
+        frequency: 800.0,
+    },
+    Caller {
+        name: "carol",
+        sip_port: 5084,
+        ctrl_port: 4448,
+        frequency: 1300.0,
+    },
+];
+
+fn phone(caller: &Caller) -> Baresip {
+    let mut phone = Baresip::pcmu(caller.name);
+    phone.sip_port = caller.sip_port;
+    phone.ctrl_port = caller.ctrl_port;
+    phone.record = true;
+    phone.wav = Tone {
+        frequency: caller.frequency,
+        rate: 8000,
+        channels: 1,
+        tone_ms: 30_000,
+        silence_ms: 0,
+    };
+    phone
+}
+
+/// The samples of a 16-bit mono WAV file (the `data` chunk, wherever it is).
+fn wav_samples(path: &Path) -> Vec<i16> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let id = &bytes[at..at + 4];
+        let len = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
+        let body = at + 8;
+        if id == b"data" {
+            let end = (body + len).min(bytes.len());
+            return bytes[body..end]
+                .chunks_exact(2)
+                .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                .collect();
+        }
+        at = body + len + (len % 2);
+    }
+    panic!("{}: no data chunk", path.display());
+}
+
+/// Amplitude (fraction of full scale) of the `frequency` component, by Goertzel.
+fn tone_amplitude(samples: &[i16], rate: f64, frequency: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * frequency / rate;
+    let coeff = 2.0 * w.cos();
+    let (mut s1, mut s2) = (0.0f64, 0.0f64);
+    for &x in samples {
+        let s0 = f64::from(x) / f64::from(i16::MAX) + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    let power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+    2.0 * power.sqrt() / samples.len() as f64
+}
+
+fn recording(lab: &Lab, name: &str) -> PathBuf {
+    let dir = lab.path().join(name);
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("dump") && n.ends_with("-dec.wav"))
+        })
+        .unwrap_or_else(|| panic!("{name} recorded nothing in {}", dir.display()))
+}
+
+#[test]
+fn three_callers_each_hear_the_others_at_their_level_and_not_themselves() {
+    let lab = Lab::with_config(CONFIG);
+    let mut steps = String::new();
+    for caller in &CALLERS {
+        lab.add_baresip(&phone(caller));
+        steps.push_str(&format!(
+            "baresip_start {name}\nbaresip_cmd {name} dial sip:+15550100@127.0.0.1:5060\nwait_for {name}.events CALL_ESTABLISHED 5\n",
+            name = caller.name
+        ));
+    }
+    // Everyone talks at once for four seconds, then all hang up.
+    steps.push_str("sleep 4\nhealth\n");
+    for caller in &CALLERS {
+        steps.push_str(&format!("baresip_cmd {} hangup\n", caller.name));
+    }
+    steps.push_str("sleep 0.5\n");
+    let run = lab.run(&steps);
+    let context = format!(
+        "--- lab output ---\n{}\n--- server log (tail) ---\n{}",
+        run.output,
+        run.server_log
+            .lines()
+            .rev()
+            .take(60)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        run.output.matches("CALL_ESTABLISHED exit 0").count() == 3,
+        "all three calls established\n{context}"
+    );
+    for caller in &CALLERS {
+        let samples = wav_samples(&recording(&lab, caller.name));
+        // The last two seconds before the hang-up: all three are in and talking.
+        let window = 2 * 8000;
+        assert!(
+            samples.len() > window + 8000,
+            "{}: recording too short ({} samples)\n{context}",
+            caller.name,
+            samples.len()
+        );
+        let end = samples.len() - 4000;
+        let tail = &samples[end - window..end];
+        let own = tone_amplitude(tail, 8000.0, caller.frequency);
+        for other in CALLERS.iter().filter(|o| o.name != caller.name) {
+            let heard = tone_amplitude(tail, 8000.0, other.frequency);
+            let db = 20.0 * (heard / TONE_AMPLITUDE).log10();
+            assert!(
+                db.abs() < 3.0,
+                "{} hears {} at {db:.1} dB from its level (amplitude {heard:.3})\n{context}",
+                caller.name,
+                other.name
+            );
+        }
+        assert!(
+            own < TONE_AMPLITUDE / 100.0,
+            "{} hears itself (amplitude {own:.4}, {:.1} dB)\n{context}",
+            caller.name,
+            20.0 * (own / TONE_AMPLITUDE).log10()
+        );
+    }
+}
