@@ -7,12 +7,18 @@
 //! - [`g711`]: bit-exact mu-law and A-law (ITU-T G.711).
 //! - [`telephone_event`]: RFC 4733 telephone-event reception, one report per key press.
 //! - [`dtmf_detector`]: in-band DTMF tone detection meeting ITU-T Q.24.
+//! - [`rtp`]: RTP/RTCP for one call: receive (symmetric RTP, statistics), send, reports.
+//! - [`jitter`]: the adaptive jitter buffer with loss concealment.
+//! - [`sip_info_dtmf`]: DTMF from SIP INFO bodies.
 
 pub mod codec;
 pub mod digit;
 pub mod dtmf_detector;
 pub mod g711;
 mod goertzel;
+pub mod jitter;
+pub mod rtp;
+pub mod sip_info_dtmf;
 pub mod telephone_event;
 
 pub use digit::DtmfDigit;
