@@ -91,3 +91,16 @@ pub trait Encoder: Send {
     /// returns the payload length.
     fn encode(&mut self, pcm: &[i16], out: &mut Vec<u8>) -> Result<usize, CodecError>;
 }
+
+mod conceal;
+pub mod factory;
+pub mod g711_codec;
+pub mod g722;
+pub mod opus_codec;
+pub mod resample;
+
+pub use factory::{new_decoder, new_encoder, supports_ptime};
+pub use g711_codec::{G711Decoder, G711Encoder};
+pub use g722::{G722Decoder, G722Encoder};
+pub use opus_codec::{OpusDecoder, OpusEncoder};
+pub use resample::Resampler;
