@@ -13,7 +13,7 @@ use crate::level::{frame_power, smooth};
 use crate::limiter::{limit_into, soft_limit};
 use crate::output::{AddError, CodecKey, MixerEvent, OutgoingPacket, UnknownParticipant};
 use crate::payload_arena::PayloadArena;
-use crate::schedule::{packet_samples, ptime_supported, History, PacketEnds};
+use crate::schedule::{packet_samples, ptime_supported, History, PacketEnds, MAX_PTIME_MS};
 use crate::speakers::{Change, SpeakerSelector, Voice};
 
 /// Makes encoders for the conference: one per distinct [`CodecKey`] for the shared mix, and
@@ -96,7 +96,7 @@ pub struct Conference<P> {
     /// Samples mixed since the conference was made.
     clock: u64,
     /// The clock at the end of the last tick in which anyone was heard.
-    audible_until: u64,
+    audible_until: Option<u64>,
     /// Nothing was fed last tick, nobody is active and every level is zero.
     quiet: bool,
     arena: PayloadArena,
@@ -121,7 +121,7 @@ where
             groups: Vec::new(),
             shared: History::new(),
             clock: 0,
-            audible_until: 0,
+            audible_until: None,
             quiet: true,
             arena: PayloadArena::new(),
             encoded: Vec::new(),
@@ -277,7 +277,9 @@ where
         nobody_listens
             || (!self.config.send_silence
                 && self.quiet
-                && self.clock >= self.audible_until + packet_samples(60) as u64
+                && self
+                    .audible_until
+                    .is_none_or(|until| self.clock >= until + packet_samples(MAX_PTIME_MS) as u64)
                 && self.participants.iter().all(|p| !p.own.open))
     }
 
@@ -334,7 +336,7 @@ where
         let clock_after = clock_before + FRAME_SAMPLES as u64;
         self.clock = clock_after;
         if !speakers.is_empty() {
-            self.audible_until = clock_after;
+            self.audible_until = Some(clock_after);
         }
         for group in &mut self.groups {
             group.ends = PacketEnds::within_tick(clock_before, group.packet_samples);
@@ -393,7 +395,9 @@ where
                 continue;
             }
             for (slot, &end) in group.ends.as_slice().iter().enumerate() {
-                let silent = end - group.packet_samples as u64 >= self.audible_until;
+                let silent = self
+                    .audible_until
+                    .is_none_or(|until| end - group.packet_samples as u64 >= until);
                 if silent && !self.config.send_silence {
                     continue;
                 }

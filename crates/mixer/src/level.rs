@@ -8,9 +8,9 @@ const FULL_SCALE_POWER: f32 = 32_767.0 * 32_767.0;
 /// How fast the level follows a rise: half the gap per 20 ms frame, so a talker who starts
 /// loud is picked within a frame or two.
 const ATTACK: f32 = 0.5;
-/// How fast it follows a fall: 15% per frame (about -0.7 dB per frame at first), so the
-/// level does not drop between syllables; the hangover covers the longer pauses.
-const RELEASE: f32 = 0.15;
+/// How fast it follows a fall: 40% of the gap per frame (about -2 dB per frame), so a
+/// speaker who stops is released soon after the hangover, which bridges the pauses.
+const RELEASE: f32 = 0.4;
 /// Below this (-100 dBov) the level counts as zero, so a silent conference settles to an
 /// exact idle state instead of decaying forever.
 const FLOOR: f32 = 1e-10;
@@ -52,7 +52,7 @@ mod tests {
         let mut level = smooth(0.0, 0.01);
         assert_eq!(level, 0.005);
         level = smooth(level, 0.0);
-        assert!((level - 0.005 * 0.85).abs() < 1e-9);
+        assert!((level - 0.005 * 0.6).abs() < 1e-9);
         for _ in 0..200 {
             level = smooth(level, 0.0);
         }
