@@ -338,6 +338,7 @@ where
         if !speakers.is_empty() {
             self.audible_until = Some(clock_after);
         }
+        self.arena.begin_tick();
         for group in &mut self.groups {
             group.ends = PacketEnds::within_tick(clock_before, group.packet_samples);
             group.payloads = Default::default();

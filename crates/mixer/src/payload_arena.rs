@@ -4,8 +4,9 @@
 
 use bytes::{Bytes, BytesMut};
 
-/// Room for a few ticks' payloads of a large meeting (a 20 ms G.711 packet is 160 bytes).
-const CHUNK: usize = 16 * 1024;
+/// Room for many ticks' payloads (a 20 ms G.711 packet is 160 bytes; a tick encodes once
+/// per codec group plus once per speaker).
+const CHUNK: usize = 32 * 1024;
 
 #[derive(Debug)]
 pub struct PayloadArena {
@@ -16,6 +17,15 @@ impl PayloadArena {
     pub fn new() -> Self {
         PayloadArena {
             buffer: BytesMut::with_capacity(CHUNK),
+        }
+    }
+
+    /// Called at the start of a tick, when the caller has normally dropped every earlier
+    /// payload: takes the whole buffer back once it is half used, so the payloads of a tick
+    /// never run out of room halfway (when some of them would still be held).
+    pub fn begin_tick(&mut self) {
+        if self.buffer.capacity() < CHUNK / 2 {
+            self.buffer.reserve(CHUNK);
         }
     }
 
