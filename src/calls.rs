@@ -20,8 +20,10 @@ use dialbridge_sip::trunk::{
 use rand::RngCore;
 
 use crate::dialin::{DialIn, DialInInput};
+use dialbridge_media::sip_info_dtmf::{parse_sip_info_dtmf, SipInfoDtmfFormat};
+
 use crate::media_engine::{
-    CallMediaSetup, MediaEngine, MediaEvent, StreamParameters, WorkerCommand,
+    CallMediaSetup, MediaEngine, MediaEvent, MediaStats, StreamParameters, WorkerCommand,
 };
 use crate::rtp_ports::{RtpPortLease, RtpPortPool};
 
@@ -89,6 +91,17 @@ pub struct CallControl {
     /// Called numbers routed straight into a named conference, without the IVR.
     direct_routes: HashMap<String, String>,
     dial_in: DialIn,
+    media_stats: Arc<MediaStats>,
+}
+
+/// Where answered calls go: the media engine for their audio, the dial-in flow (or a
+/// direct conference) for what happens in them.
+pub struct AnsweredCalls {
+    pub media: MediaEngine,
+    pub media_stats: Arc<MediaStats>,
+    /// Called numbers routed straight into a named conference, without the IVR.
+    pub direct_routes: HashMap<String, String>,
+    pub dial_in: DialIn,
 }
 
 impl CallControl {
@@ -98,10 +111,14 @@ impl CallControl {
         media_address: IpAddr,
         answer_after: Duration,
         stats: Arc<CallStats>,
-        media: MediaEngine,
-        direct_routes: HashMap<String, String>,
-        dial_in: DialIn,
+        answered: AnsweredCalls,
     ) -> Self {
+        let AnsweredCalls {
+            media,
+            media_stats,
+            direct_routes,
+            dial_in,
+        } = answered;
         CallControl {
             trunks,
             ports,
@@ -113,6 +130,7 @@ impl CallControl {
             media,
             direct_routes,
             dial_in,
+            media_stats,
         }
     }
 
@@ -136,6 +154,36 @@ impl CallControl {
         self.hang_up_finished(endpoint, now);
     }
 
+    /// SIP INFO DTMF (`application/dtmf-relay`, `application/dtmf`): the endpoint has
+    /// answered the INFO already; the key goes the same way as an RFC 4733 one.
+    fn on_info(
+        &mut self,
+        endpoint: &mut Endpoint,
+        now: Instant,
+        call: CallHandle,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) {
+        let Some(format) = content_type.and_then(SipInfoDtmfFormat::from_content_type) else {
+            tracing::debug!(%call, ?content_type, "INFO without DTMF ignored");
+            return;
+        };
+        match parse_sip_info_dtmf(format, body) {
+            Ok(dtmf) => {
+                MediaStats::add(&self.media_stats.dtmf_digits, 1);
+                self.handle_media_event(
+                    endpoint,
+                    now,
+                    MediaEvent::Digit {
+                        call,
+                        digit: dtmf.digit,
+                    },
+                );
+            }
+            Err(error) => tracing::info!(%call, %error, "INFO DTMF body not understood"),
+        }
+    }
+
     fn hang_up_finished(&mut self, endpoint: &mut Endpoint, now: Instant) {
         for call in self.dial_in.take_hangups() {
             if self.calls.contains_key(&call) {
@@ -151,10 +199,10 @@ impl CallControl {
             Event::AnswerInAck { call, sdp } => self.on_answer_in_ack(endpoint, now, call, &sdp),
             Event::Reoffer { call, offer, .. } => self.on_reoffer(endpoint, now, call, offer),
             Event::Info {
-                call, content_type, ..
-            } => {
-                tracing::debug!(%call, ?content_type, "INFO received (DTMF comes with the media engine)")
-            }
+                call,
+                content_type,
+                body,
+            } => self.on_info(endpoint, now, call, content_type.as_deref(), &body),
             Event::CallEnded { call, reason } => {
                 self.on_ended(call, reason);
                 self.hang_up_finished(endpoint, now);

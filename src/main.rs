@@ -211,9 +211,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         ..CallStats::default()
     });
     let media_stats = Arc::new(media_engine::MediaStats::default());
-    let (media, media_events) =
-        media_engine::MediaEngine::start(settings.media_workers, Arc::clone(&media_stats))
-            .context("cannot start the media workers")?;
+    let (media, media_events) = media_engine::MediaEngine::start(
+        settings.media_workers,
+        Arc::clone(&media_stats),
+        Arc::from(Vec::<i16>::new()),
+    )
+    .context("cannot start the media workers")?;
     let direct_routes = settings
         .direct_conferences
         .iter()
@@ -228,9 +231,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         settings.public_address,
         std::time::Duration::from_millis(settings.answer_after_ms),
         Arc::clone(&stats),
-        media,
-        direct_routes,
-        dial_in,
+        calls::AnsweredCalls {
+            media,
+            media_stats: Arc::clone(&media_stats),
+            direct_routes,
+            dial_in,
+        },
     );
 
     let sip = SipServer::bind(

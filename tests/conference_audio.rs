@@ -3,6 +3,8 @@
 //! hear the other two at their level and not itself. Runs in its own loopback-only
 //! network namespace (see `support`).
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -165,6 +167,7 @@ fn three_callers_each_hear_the_others_at_their_level_and_not_themselves() {
         for other in CALLERS.iter().filter(|o| o.name != caller.name) {
             let heard = tone_amplitude(tail, 8000.0, other.frequency);
             let db = 20.0 * (heard / TONE_AMPLITUDE).log10();
+            eprintln!("{} hears {} at {db:+.1} dB", caller.name, other.name);
             assert!(
                 db.abs() < 3.0,
                 "{} hears {} at {db:.1} dB from its level (amplitude {heard:.3})\n{context}",
@@ -172,6 +175,11 @@ fn three_callers_each_hear_the_others_at_their_level_and_not_themselves() {
                 other.name
             );
         }
+        eprintln!(
+            "{} hears itself at {:+.1} dB",
+            caller.name,
+            20.0 * (own / TONE_AMPLITUDE).log10()
+        );
         assert!(
             own < TONE_AMPLITUDE / 100.0,
             "{} hears itself (amplitude {own:.4}, {:.1} dB)\n{context}",

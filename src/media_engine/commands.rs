@@ -77,10 +77,12 @@ pub enum WorkerCommand {
     Attach(Box<CallMediaSetup>),
     /// A call moved here from another worker, state and all.
     Adopt(Box<CallMedia>),
-    /// Hand the call to another worker (its conference lives there).
+    /// Hand the call to another worker (its conference lives there), to join `conference`
+    /// there.
     MoveTo {
         call: CallHandle,
         worker: usize,
+        conference: Option<String>,
     },
     JoinConference {
         call: CallHandle,
@@ -127,6 +129,28 @@ pub enum WorkerCommand {
         call: CallHandle,
     },
     Stop,
+}
+
+impl WorkerCommand {
+    /// The call a command is about, if it is about one.
+    pub fn call(&self) -> Option<CallHandle> {
+        match self {
+            WorkerCommand::Attach(setup) => Some(setup.call),
+            WorkerCommand::Adopt(media) => Some(media.call),
+            WorkerCommand::MoveTo { call, .. }
+            | WorkerCommand::JoinConference { call, .. }
+            | WorkerCommand::LeaveConference { call }
+            | WorkerCommand::Play { call, .. }
+            | WorkerCommand::StopPlayback { call }
+            | WorkerCommand::Music { call, .. }
+            | WorkerCommand::SetMuted { call, .. }
+            | WorkerCommand::UpdateStream { call, .. }
+            | WorkerCommand::Record { call, .. }
+            | WorkerCommand::StopRecording { call }
+            | WorkerCommand::Detach { call } => Some(*call),
+            WorkerCommand::Stop => None,
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -5,6 +5,7 @@
 
 mod call_media;
 mod commands;
+mod playback;
 mod stats;
 mod tick;
 mod worker;
@@ -37,6 +38,7 @@ impl MediaEngine {
     pub fn start(
         worker_count: usize,
         stats: Arc<MediaStats>,
+        music: Clip,
     ) -> std::io::Result<(Self, mpsc::UnboundedReceiver<MediaEvent>)> {
         let (events_tx, events_rx) = mpsc::unbounded_channel();
         let worker_count = worker_count.max(1);
@@ -54,6 +56,7 @@ impl MediaEngine {
                 senders.clone(),
                 events_tx.clone(),
                 Arc::clone(&stats),
+                Arc::clone(&music),
             );
             std::thread::Builder::new()
                 .name(format!("media-{index}"))
@@ -111,16 +114,18 @@ impl MediaEngine {
                 WorkerCommand::MoveTo {
                     call,
                     worker: owner,
+                    conference: Some(conference.to_owned()),
+                },
+            );
+        } else {
+            self.send(
+                owner,
+                WorkerCommand::JoinConference {
+                    call,
+                    conference: conference.to_owned(),
                 },
             );
         }
-        self.send(
-            owner,
-            WorkerCommand::JoinConference {
-                call,
-                conference: conference.to_owned(),
-            },
-        );
     }
 
     /// Takes the call out of its conference's mix (to the lobby, or before it leaves).

@@ -135,8 +135,10 @@ impl Tone {
         let mut samples = Vec::new();
         for n in 0..frames(self.tone_ms) {
             let t = n as f64 / f64::from(self.rate);
-            let value =
-                (0.3 * f64::from(i16::MAX) * (2.0 * std::f64::consts::PI * self.frequency * t).sin()) as i16;
+            let value = (0.3
+                * f64::from(i16::MAX)
+                * (2.0 * std::f64::consts::PI * self.frequency * t).sin())
+                as i16;
             samples.extend(std::iter::repeat_n(value, channels));
         }
         samples.extend(std::iter::repeat_n(
