@@ -389,9 +389,11 @@ impl DialIn {
                 .get(&CallHandle(id))
                 .and_then(|state| state.recorded_name.clone())
         };
-        let clips = self.prompts.render(utterance, names);
+        let mut clips = self.prompts.render(utterance, names);
         if clips.is_empty() {
-            return;
+            // Nothing to say (a prompt set without these files): a moment of silence still
+            // ends in `PlaybackFinished`, which the IVR's timers wait for.
+            clips.push(Clip::from(vec![0i16; 320]));
         }
         let request = self.next_request;
         self.next_request += 1;
