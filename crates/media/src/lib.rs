@@ -7,14 +7,17 @@
 //! - [`g711`]: bit-exact mu-law and A-law (ITU-T G.711).
 //! - [`telephone_event`]: RFC 4733 telephone-event reception, one report per key press.
 //! - [`dtmf_detector`]: in-band DTMF tone detection meeting ITU-T Q.24.
+//! - [`prompt`]: recorded prompts and music on hold, played as 20 ms frames.
 
 pub mod codec;
 pub mod digit;
 pub mod dtmf_detector;
 pub mod g711;
 mod goertzel;
+pub mod prompt;
 pub mod telephone_event;
 
 pub use digit::DtmfDigit;
 pub use dtmf_detector::{DetectedDigit, DtmfDetector};
+pub use prompt::{MusicLoop, PromptError, PromptPlayer, PromptSet};
 pub use telephone_event::{DtmfEvent, RtpEventPacket, TelephoneEventReceiver, TelephoneEventStats};
