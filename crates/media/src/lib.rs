@@ -10,6 +10,7 @@
 //! - [`rtp`]: RTP/RTCP for one call: receive (symmetric RTP, statistics), send, reports.
 //! - [`jitter`]: the adaptive jitter buffer with loss concealment.
 //! - [`sip_info_dtmf`]: DTMF from SIP INFO bodies.
+//! - [`prompt`]: recorded prompts and music on hold, played as 20 ms frames.
 
 pub mod codec;
 pub mod digit;
@@ -19,8 +20,10 @@ mod goertzel;
 pub mod jitter;
 pub mod rtp;
 pub mod sip_info_dtmf;
+pub mod prompt;
 pub mod telephone_event;
 
 pub use digit::DtmfDigit;
 pub use dtmf_detector::{DetectedDigit, DtmfDetector};
+pub use prompt::{MusicLoop, PromptError, PromptPlayer, PromptSet};
 pub use telephone_event::{DtmfEvent, RtpEventPacket, TelephoneEventReceiver, TelephoneEventStats};
