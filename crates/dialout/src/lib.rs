@@ -12,7 +12,7 @@
 
 mod country;
 pub mod policy;
-// pub mod trunk;
+pub mod trunk;
 
 pub use country::{Country, CountryError};
 pub use policy::{
