@@ -11,10 +11,12 @@
 //! in what it knows (including current call counts) and gets a decision back.
 
 mod country;
+pub mod outcome;
 pub mod policy;
 pub mod trunk;
 
 pub use country::{Country, CountryError};
+pub use outcome::{AttemptAction, DialOutAttempt, DialOutOutcome};
 pub use policy::{
     check, Approved, DialOutLoad, DialOutPolicy, DialOutRequest, NumberType, Refusal, RefusalReason,
 };
