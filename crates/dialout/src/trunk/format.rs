@@ -78,9 +78,10 @@ impl OutboundTrunk {
 
     /// `sip:<dial string>@<proxy host:port>` for the INVITE's Request-URI and To.
     pub fn request_uri(&self, approved: &Approved) -> String {
+        // `#` (a tech-prefix separator) is not allowed bare in a SIP URI user part.
         format!(
             "sip:{}@{}",
-            self.dial_string(approved),
+            self.dial_string(approved).replace('#', "%23"),
             self.proxy.uri_hostport()
         )
     }

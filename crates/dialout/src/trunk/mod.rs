@@ -17,6 +17,7 @@
 
 mod config;
 mod format;
+mod sip;
 
 #[cfg(test)]
 mod tests;
@@ -26,3 +27,4 @@ pub use config::{
     TrunkConfigError,
 };
 pub use format::{CallerId, CallerIdError, CallerIdRule, CallerIdSources, NumberFormat, TrunkFull};
+pub use sip::SipBuildError;

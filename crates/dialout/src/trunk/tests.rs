@@ -201,6 +201,10 @@ fn numbers_are_written_in_the_trunk_format() {
     assert_eq!(gb_national.dial_string(&us), "90012015550123");
     let tech_prefix = trunk("number_format = \"e164-digits\"\nprefix = \"1234#\"");
     assert_eq!(tech_prefix.dial_string(&us), "1234#12015550123");
+    assert_eq!(
+        tech_prefix.request_uri(&us),
+        "sip:1234%2312015550123@sip.carrier.example:5080"
+    );
 }
 
 #[test]
@@ -257,4 +261,75 @@ fn the_trunk_admits_calls_up_to_its_limit() {
     assert_eq!(t.admit_call(0), Ok(()));
     assert_eq!(t.admit_call(1), Ok(()));
     assert_eq!(t.admit_call(2), Err(TrunkFull { limit: 2 }));
+}
+
+#[test]
+fn an_approved_number_becomes_the_endpoints_outgoing_call() {
+    let configs = parse(
+        r#"
+        [[outbound_trunk]]
+        name = "carrier-out"
+        proxy = "sip.carrier.example:5070"
+        auth = { method = "register", username = "acct1", password = "s3cret", expires = 600 }
+        caller_id = "dial-in-number"
+        max_concurrent_calls = 3
+        "#,
+    );
+    let trunk = OutboundTrunk::from_configs(configs).unwrap().remove(0);
+    let caller = trunk
+        .caller_id(CallerIdSources {
+            dial_in_number: Some("+18005550199"),
+            organizer_default: None,
+        })
+        .unwrap();
+    let destination = dialbridge_sip::endpoint::Peer::udp("127.0.0.1:5070".parse().unwrap());
+    let call = trunk
+        .outgoing_call(
+            &approved("+442079460000", "GB"),
+            &caller,
+            destination,
+            bytes::Bytes::from_static(b"v=0\r\n"),
+        )
+        .unwrap();
+    assert_eq!(
+        call.target.to_string(),
+        "sip:+442079460000@sip.carrier.example:5070"
+    );
+    assert_eq!(
+        call.from.uri.to_string(),
+        "sip:+18005550199@sip.carrier.example"
+    );
+    assert_eq!(
+        call.credentials.as_ref().map(|c| c.username.as_str()),
+        Some("acct1")
+    );
+    assert_eq!(
+        call.extra_headers[0].1,
+        "<sip:+18005550199@sip.carrier.example;user=phone>"
+    );
+
+    let registration = trunk
+        .registration_config("203.0.113.5", 5060)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        registration.registrar.to_string(),
+        "sip:sip.carrier.example"
+    );
+    assert_eq!(
+        registration.aor.to_string(),
+        "sip:acct1@sip.carrier.example"
+    );
+    assert_eq!(
+        registration.contact.to_string(),
+        "sip:acct1@203.0.113.5:5060"
+    );
+    assert_eq!(registration.expires, 600);
+    assert!(trunk_ip_only()
+        .registration_config("203.0.113.5", 5060)
+        .is_none());
+}
+
+fn trunk_ip_only() -> OutboundTrunk {
+    trunk("")
 }
