@@ -7,5 +7,6 @@ pub mod auth;
 pub mod dialog;
 pub mod endpoint;
 pub mod message;
+pub mod registration;
 pub mod transaction;
 pub mod trunk;

@@ -20,6 +20,10 @@ pub enum ClientPurpose {
     Cancel,
     /// Ending a call; nobody waits for the answer.
     Bye,
+    /// A REGISTER of a registration with a carrier.
+    Register {
+        registration: super::RegistrationHandle,
+    },
     /// A session-timer refresh (RFC 4028) for the call.
     Refresh {
         call: CallHandle,

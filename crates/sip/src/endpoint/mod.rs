@@ -35,6 +35,7 @@ mod client;
 mod commands;
 mod incoming;
 mod outgoing;
+mod registrations;
 mod responses;
 mod routing;
 mod server;
@@ -45,6 +46,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+pub use registrations::RegistrationHandle;
 pub use source_policy::SourcePolicy;
 pub use types::{
     CallEndReason, CallHandle, CommandError, ConnectionId, DigestAccount, EndpointConfig, Event,
@@ -88,6 +90,9 @@ pub struct Endpoint {
     closing: VecDeque<ConnectionId>,
     next_call: u64,
     source_filter: source_policy::SourceFilter,
+    registrations: HashMap<RegistrationHandle, registrations::RegistrationEntry>,
+    registration_events: VecDeque<(RegistrationHandle, crate::registration::RegistrationState)>,
+    next_registration: u64,
 }
 
 impl Endpoint {
@@ -110,6 +115,9 @@ impl Endpoint {
             closing: VecDeque::new(),
             next_call: 1,
             source_filter: Default::default(),
+            registrations: HashMap::new(),
+            registration_events: VecDeque::new(),
+            next_registration: 1,
         }
     }
 
@@ -178,6 +186,7 @@ impl Endpoint {
     pub fn handle_timeout(&mut self, now: Instant) {
         self.servers.handle_timeout(now);
         self.clients.handle_timeout(now);
+        self.registrations_handle_timeout(now);
         // `outgoing_handle_timeout` looks at every outgoing call: only run it when one of
         // their deadlines has come.
         let mut outgoing_due = false;
@@ -240,6 +249,7 @@ impl Endpoint {
             self.clients.poll_timeout(),
             self.calls.poll_timeout(),
             self.outgoing_timers.next(),
+            self.registrations_poll_timeout(),
         ]
         .into_iter()
         .flatten()
@@ -342,6 +352,13 @@ impl Endpoint {
                 // Timer B and transport failures come this way.
                 if status.is_none() {
                     self.outgoing_timed_out(call);
+                }
+                return;
+            }
+            ClientPurpose::Register { registration } => {
+                // Final responses were handed over as they arrived.
+                if status.is_none() {
+                    self.registration_timed_out(now, registration);
                 }
                 return;
             }

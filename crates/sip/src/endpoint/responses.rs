@@ -85,6 +85,9 @@ impl Endpoint {
                 if let (ClientPurpose::Refresh { call, .. }, 200..=299) = (purpose, status) {
                     self.refresh_answered(now, call, &response);
                 }
+                if let ClientPurpose::Register { registration } = purpose {
+                    self.registration_response(now, registration, &response);
+                }
                 self.handle_client_outcome(now, ClientOutcome::Final { purpose, status });
             }
         }

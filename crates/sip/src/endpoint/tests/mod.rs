@@ -13,6 +13,7 @@ mod errors;
 mod outgoing;
 mod proxy;
 mod refresh;
+mod registration;
 mod reinvite;
 mod routing;
 mod scale;
