@@ -136,6 +136,12 @@ pub struct MediaSection {
     pub rtp_ports: Option<PortRange>,
     /// Media worker threads; default one per core.
     pub workers: Option<usize>,
+    /// Where the prompt set is: `<dir>/<language>/<key>.opus` (or an operator's `.wav`).
+    pub prompts_dir: Option<PathBuf>,
+    /// Prompt languages to load (each takes 10-20 MB decoded); default every one found.
+    pub prompt_languages: Option<Vec<String>>,
+    /// Music on hold, Ogg Opus or WAV; default `<prompts_dir>/music/default.opus`.
+    pub music_on_hold: Option<PathBuf>,
 }
 
 /// What `serve` runs with, every value decided.
@@ -162,6 +168,9 @@ pub struct Settings {
     #[serde(rename = "trunk")]
     pub trunks: Vec<TrunkConfig>,
     pub media_workers: usize,
+    pub prompts_dir: Option<PathBuf>,
+    pub prompt_languages: Option<Vec<String>>,
+    pub music_on_hold: Option<PathBuf>,
     #[serde(rename = "direct_conference")]
     pub direct_conferences: Vec<DirectConference>,
 }
@@ -245,8 +254,25 @@ impl Settings {
                 None => std::thread::available_parallelism().map_or(1, usize::from),
             },
             direct_conferences: validate_direct_conferences(file.direct_conferences)?,
+            prompts_dir: file.media.prompts_dir.or_else(default_prompts_dir),
+            prompt_languages: file.media.prompt_languages,
+            music_on_hold: file.media.music_on_hold,
         })
     }
+}
+
+/// `./prompts` when run from a checkout or an unpacked release, else the checkout this
+/// binary was built from (a developer's `cargo run` anywhere).
+fn default_prompts_dir() -> Option<PathBuf> {
+    [
+        PathBuf::from("prompts"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"),
+    ]
+    .into_iter()
+    .find(|dir| {
+        dir.join(dialbridge_media::prompt::FALLBACK_LANGUAGE)
+            .is_dir()
+    })
 }
 
 fn validate_direct_conferences(

@@ -57,9 +57,11 @@ pub fn print_banner(settings: &Settings, details: &DemoDetails) {
         ),
         "  (the PIN is new at every demo start; it is stored only as a hash)".to_owned(),
         String::new(),
-        "  The call is answered with a correct SIP/SDP exchange and an RTP port; it is".to_owned(),
-        "  silent for now: the voice prompts that ask for the conference ID and PIN".to_owned(),
-        "  arrive with the media engine and the dial-in flow.".to_owned(),
+        "  You hear a greeting and are asked for the conference ID (then #). Press * and"
+            .to_owned(),
+        "  the PIN (then #) to start the meeting as its organizer; other callers wait in"
+            .to_owned(),
+        "  the lobby with music until then. In the meeting: *1 help, *6 mute.".to_owned(),
         format!(
             "  Mail to the organizer: {}/outbox/*.eml",
             settings.data_dir.display()

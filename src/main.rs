@@ -14,6 +14,7 @@ mod http;
 mod logging;
 #[allow(dead_code)] // The commands fill in as the media pipeline lands, this session.
 mod media_engine;
+mod prompts;
 mod rtp_ports;
 mod shutdown;
 mod sip_io;
@@ -210,11 +211,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         refused_untrusted: endpoint.refused_untrusted_counter(),
         ..CallStats::default()
     });
+    let prompts = prompts::load(&settings)?;
     let media_stats = Arc::new(media_engine::MediaStats::default());
     let (media, media_events) = media_engine::MediaEngine::start(
         settings.media_workers,
         Arc::clone(&media_stats),
-        Arc::from(Vec::<i16>::new()),
+        Arc::clone(&prompts.music),
     )
     .context("cannot start the media workers")?;
     let direct_routes = settings
@@ -223,8 +225,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .map(|route| (route.number.clone(), route.conference.clone()))
         .collect();
     let (dial_in_tx, dial_in_rx) = tokio::sync::mpsc::unbounded_channel();
-    let prompts = Arc::new(dialin::speech::PromptLibrary::new());
-    let dial_in = dialin::DialIn::new(Arc::clone(&admin), prompts, dial_in_tx);
+    let dial_in = dialin::DialIn::new(Arc::clone(&admin), Arc::new(prompts.library), dial_in_tx);
     let calls = CallControl::new(
         trunks,
         Arc::clone(&ports),

@@ -178,6 +178,7 @@ impl Meetings {
                 MeetingAction::SetMuted { id, muted } => {
                     if let Some(member) = live.members.get(&id) {
                         let call = member.call;
+                        tracing::info!(%call, muted, "caller mute changes");
                         media.command(call, WorkerCommand::SetMuted { call, muted });
                     }
                 }
@@ -185,6 +186,7 @@ impl Meetings {
                     if let Some(member) = live.members.get_mut(&id) {
                         member.in_lobby = false;
                         let call = member.call;
+                        tracing::info!(%call, meeting = key, "caller joins the conference");
                         media.command(call, WorkerCommand::Music { call, on: false });
                         media.join_conference(call, key);
                     }
@@ -193,6 +195,7 @@ impl Meetings {
                     if let Some(member) = live.members.get_mut(&id) {
                         member.in_lobby = true;
                         let call = member.call;
+                        tracing::info!(%call, meeting = key, "caller waits in the lobby");
                         media.leave_conference(call);
                         media.command(call, WorkerCommand::Music { call, on: true });
                     }

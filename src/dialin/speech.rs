@@ -7,16 +7,15 @@ use std::sync::Arc;
 
 use dialbridge_conference::speech::{Language, PromptKey, SpeechPart, Tone, Utterance};
 use dialbridge_media::codec::INTERNAL_RATE;
+use dialbridge_media::prompt::PromptSet;
+pub use dialbridge_media::prompt::FALLBACK_LANGUAGE;
 
 use crate::media_engine::Clip;
 
-/// The language every prompt set falls back to.
-pub const FALLBACK_LANGUAGE: &str = "en-US";
-
-/// Every prompt in every language, as 16 kHz clips, and the tones.
+/// Every prompt in every loaded language, as 16 kHz clips, and the tones.
 #[derive(Debug, Default)]
 pub struct PromptLibrary {
-    clips: HashMap<(String, String), Clip>,
+    set: PromptSet,
     tones: HashMap<ToneKey, Clip>,
 }
 
@@ -29,8 +28,11 @@ enum ToneKey {
 }
 
 impl PromptLibrary {
-    pub fn new() -> Self {
-        let mut library = PromptLibrary::default();
+    pub fn new(set: PromptSet) -> Self {
+        let mut library = PromptLibrary {
+            set,
+            tones: HashMap::new(),
+        };
         library
             .tones
             .insert(ToneKey::Entry, two_tones(660.0, 880.0));
@@ -40,23 +42,8 @@ impl PromptLibrary {
         library
     }
 
-    pub fn insert(&mut self, language: &str, key: &str, clip: Clip) {
-        self.clips
-            .insert((language.to_owned(), key.to_owned()), clip);
-    }
-
-    pub fn len(&self) -> usize {
-        self.clips.len()
-    }
-
     fn prompt(&self, language: &Language, key: &str) -> Option<Clip> {
-        self.clips
-            .get(&(language.as_str().to_owned(), key.to_owned()))
-            .or_else(|| {
-                self.clips
-                    .get(&(FALLBACK_LANGUAGE.to_owned(), key.to_owned()))
-            })
-            .cloned()
+        self.set.get(language.as_str(), key)
     }
 
     /// The clips for an utterance. A prompt missing from the set is skipped (and logged):
@@ -165,12 +152,13 @@ mod tests {
 
     #[test]
     fn renders_prompts_numbers_digits_and_falls_back_to_english() {
-        let mut library = PromptLibrary::new();
-        library.insert("fr-FR", "joined", clip(1));
-        library.insert("en-US", "muted", clip(2));
-        library.insert("fr-FR", "number-12", clip(3));
-        library.insert("fr-FR", "digit-4", clip(4));
-        library.insert("fr-FR", "key-pound", clip(5));
+        let mut set = PromptSet::default();
+        set.insert("fr-FR", "joined", clip(1));
+        set.insert("en-US", "muted", clip(2));
+        set.insert("fr-FR", "number-12", clip(3));
+        set.insert("fr-FR", "digit-4", clip(4));
+        set.insert("fr-FR", "key-pound", clip(5));
+        let library = PromptLibrary::new(set);
         let utterance = Utterance {
             language: Language::new("fr-FR"),
             parts: vec![
@@ -192,7 +180,7 @@ mod tests {
 
     #[test]
     fn tones_and_pauses_have_their_length_and_start_silent() {
-        let library = PromptLibrary::new();
+        let library = PromptLibrary::new(PromptSet::default());
         let utterance = Utterance {
             language: Language::new("en-US"),
             parts: vec![SpeechPart::Tone(Tone::Beep), SpeechPart::Pause(100)],
