@@ -18,9 +18,9 @@ pub mod dtmf_detector;
 pub mod g711;
 mod goertzel;
 pub mod jitter;
+pub mod prompt;
 pub mod rtp;
 pub mod sip_info_dtmf;
-pub mod prompt;
 pub mod telephone_event;
 
 pub use digit::DtmfDigit;
