@@ -1,5 +1,6 @@
 //! The committed prompt set (prompts/ at the repository root) is complete and playable: every
-//! language has every key the conference crate speaks, each file decodes, is 0.2 to 15 s long
+//! language has every key the conference crate speaks (`speech::keys`, `ivr::keys` and
+//! `meeting::keys`), each file decodes, is 0.2 to 15 s long
 //! and is not silent, and each MANIFEST lists exactly those keys.
 
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
@@ -7,7 +8,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use dialbridge_conference::speech::keys;
+use dialbridge_conference::speech::{keys, PromptKey};
+use dialbridge_conference::{ivr, meeting};
 use dialbridge_media::codec::INTERNAL_RATE;
 use dialbridge_media::PromptSet;
 
@@ -19,8 +21,15 @@ fn prompts_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../prompts")
 }
 
+fn conference_keys() -> impl Iterator<Item = &'static PromptKey> {
+    keys::ALL
+        .iter()
+        .chain(ivr::keys::ALL)
+        .chain(meeting::keys::ALL)
+}
+
 fn expected_keys() -> BTreeSet<String> {
-    let mut expected: BTreeSet<String> = keys::ALL.iter().map(|key| key.0.to_owned()).collect();
+    let mut expected: BTreeSet<String> = conference_keys().map(|key| key.0.to_owned()).collect();
     expected.extend((0..=9).map(|digit| format!("digit-{digit}")));
     expected.extend((0..=250).map(|number| format!("number-{number}")));
     expected
@@ -52,7 +61,7 @@ fn the_prompt_folders_are_exactly_the_ten_languages_with_texts_and_music() {
 fn every_language_has_every_key_and_each_file_is_playable_speech() {
     let set = PromptSet::load(&prompts_dir(), &LANGUAGES).unwrap();
     let expected = expected_keys();
-    assert_eq!(expected.len(), keys::ALL.len() + 10 + 251);
+    assert_eq!(expected.len(), conference_keys().count() + 10 + 251);
     let mut total_seconds = 0.0;
     for language in LANGUAGES {
         let language_start = total_seconds;
