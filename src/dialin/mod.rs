@@ -272,6 +272,7 @@ impl DialIn {
 
     fn drain_ivr(&mut self, media: &mut MediaEngine, now: Instant, call: CallHandle) {
         while let Some(action) = self.ivr(call).and_then(|ivr| ivr.poll_action()) {
+            tracing::debug!(%call, ?action, "IVR action");
             match action {
                 IvrAction::Say(utterance) => self.say(media, call, &utterance),
                 IvrAction::StopSpeech => {
@@ -304,6 +305,7 @@ impl DialIn {
                     let Some(state) = self.calls.get_mut(&call) else {
                         return;
                     };
+                    tracing::info!(%call, ?role, language = %language.as_str(), meeting = %meeting.key, "IVR done: caller enters the meeting");
                     state.phase = Phase::Meeting {
                         key: meeting.key.clone(),
                     };
