@@ -7,7 +7,8 @@ use super::AdminService;
 use crate::rules::pin::PinHash;
 use crate::rules::pin_lockout::PinLockoutPolicy;
 use dialbridge_store::{
-    Announcements, DialOutPolicy, MeetingId, OrganizationId, OrganizerId, Provider,
+    Announcements, DialOutPolicy, MeetingId, OrganizationId, OrganizationSettings, OrganizerId,
+    Provider,
 };
 
 /// Where a dialed conference ID leads.
@@ -36,7 +37,7 @@ pub struct PinEntryState {
     pub failures: i32,
     /// Until when (Unix seconds) no PIN is accepted.
     pub locked_until: Option<i64>,
-    /// The organization's policy (what `Store::record_pin_failure` applies).
+    /// The organization's policy (what [`AdminService::verify_pin`] applies).
     pub policy: PinLockoutPolicy,
 }
 
@@ -45,6 +46,16 @@ impl PinEntryState {
     pub fn is_locked(&self, now: i64) -> bool {
         self.locked_until.is_some_and(|until| now < until)
     }
+}
+
+/// The organization's lockout policy. One whose stored lockout is outside the rules' bounds
+/// still gets a working call path: the table row for its PIN length.
+pub(crate) fn lockout_policy_for(settings: &OrganizationSettings) -> PinLockoutPolicy {
+    settings::lockout_policy(settings).unwrap_or_else(|_| {
+        super::convert::pin_length(settings)
+            .map(PinLockoutPolicy::for_pin_length)
+            .unwrap_or_default()
+    })
 }
 
 impl AdminService {
@@ -70,13 +81,7 @@ impl AdminService {
             .map(PinHash::from_phc)
             .transpose()
             .map_err(|e| ServiceError::internal(format!("organizer {}: {e}", organizer.id)))?;
-        // An organization whose stored lockout is outside the rules' bounds still gets a
-        // working call path: the table row for its PIN length.
-        let policy = settings::lockout_policy(&org.settings).unwrap_or_else(|_| {
-            super::convert::pin_length(&org.settings)
-                .map(PinLockoutPolicy::for_pin_length)
-                .unwrap_or_default()
-        });
+        let policy = lockout_policy_for(&org.settings);
         Ok(Some(CallTarget {
             organization_id: org.id,
             organizer_id: organizer.id,

@@ -40,6 +40,7 @@ mod numbers;
 mod one_time_pin;
 mod organizations;
 mod organizers;
+mod pin_check;
 mod settings;
 mod tokens;
 
@@ -56,6 +57,7 @@ pub use numbers::{AddedNumber, NewNumber, NumberUpdate, PublicNumber};
 pub use one_time_pin::OneTimePin;
 pub use organizations::NewOrganization;
 pub use organizers::{NewOrganizerInput, OrganizerQuery, ProfileUpdate};
+pub use pin_check::PinCheck;
 pub use settings::SettingsPatch;
 pub use tokens::{token_hash, TOKEN_PREFIX};
 
@@ -64,7 +66,7 @@ use crate::rules::web_url::WebUrl;
 use dialbridge_store::Store;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Service-wide settings the services need from the config file.
 #[derive(Debug, Clone)]
@@ -82,7 +84,8 @@ pub struct ServiceConfig {
 pub struct AdminService {
     store: Store,
     config: ServiceConfig,
-    hasher: PinHasher,
+    // Shared with the blocking tasks that verify PINs off the async runtime.
+    hasher: Arc<PinHasher>,
     // A std mutex, held only while drawing digits, never across an await.
     rng: Mutex<StdRng>,
 }
@@ -113,7 +116,7 @@ impl AdminService {
         AdminService {
             store,
             config,
-            hasher,
+            hasher: Arc::new(hasher),
             rng: Mutex::new(rng),
         }
     }

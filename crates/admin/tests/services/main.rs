@@ -3,6 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+// The store's harness: runs a test on SQLite and on a PostgreSQL server it starts itself.
+#[allow(dead_code)]
+#[path = "../../../store/tests/store/harness.rs"]
+mod harness;
 
 mod authorization;
 mod dial_in;
@@ -11,3 +15,4 @@ mod mails;
 mod meetings_and_calls;
 mod numbers;
 mod organizations;
+mod pin_entry;
