@@ -180,6 +180,7 @@ async fn wrong_method() -> (StatusCode, Json<ErrorBody>) {
             error: ErrorDetail {
                 code: "method_not_allowed".to_owned(),
                 message: "this path does not take this method; see /api/v1/openapi.json".to_owned(),
+                errors: None,
             },
         }),
     )

@@ -25,6 +25,7 @@
 //!   services accept only the rules' range.
 
 mod accounts;
+mod acp_import;
 mod call_path;
 mod caller;
 mod change;
@@ -45,6 +46,7 @@ mod settings;
 mod tokens;
 
 pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
+pub use acp_import::AcpImportOutcome;
 pub use call_path::{CallTarget, PinEntryState};
 pub use caller::Caller;
 pub use change::DialInOutcome;

@@ -8,6 +8,7 @@ mod common;
 #[path = "../../../store/tests/store/harness.rs"]
 mod harness;
 
+mod acp_import;
 mod authorization;
 mod dial_in;
 mod licences;
