@@ -4,6 +4,7 @@
 use super::error::{ServiceError, ServiceResult};
 use super::settings;
 use super::AdminService;
+use crate::rules::meeting_expiry::dynamic_id_expired;
 use crate::rules::pin::PinHash;
 use crate::rules::pin_lockout::PinLockoutPolicy;
 use dialbridge_store::{
@@ -60,8 +61,18 @@ pub(crate) fn lockout_policy_for(settings: &OrganizationSettings) -> PinLockoutP
 
 impl AdminService {
     /// The organizer (and meeting) behind a dialed conference ID, or `None` when the ID is
-    /// unknown, was reset, or its organizer has dial-in off or uses a third-party provider.
+    /// unknown, was reset, is a meeting's that expired (`rules::meeting_expiry`), or its
+    /// organizer has dial-in off or uses a third-party provider. The time is the store's.
     pub async fn resolve(&self, conference_id: &str) -> ServiceResult<Option<CallTarget>> {
+        self.resolve_at(conference_id, self.store.now()).await
+    }
+
+    /// [`resolve`](Self::resolve) at `now` (Unix seconds).
+    pub async fn resolve_at(
+        &self,
+        conference_id: &str,
+        now: i64,
+    ) -> ServiceResult<Option<CallTarget>> {
         let code = conference_id.trim();
         if code.is_empty() || code.len() > 15 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(None);
@@ -69,6 +80,12 @@ impl AdminService {
         let Some(target) = self.store.resolve_conference_id(code).await? else {
             return Ok(None);
         };
+        if let Some(meeting_id) = target.meeting_id {
+            let meeting = self.store.meeting(meeting_id).await?;
+            if dynamic_id_expired(meeting.fields.ends_at, now) {
+                return Ok(None);
+            }
+        }
         let organizer = self.store.organizer(target.organizer_id).await?;
         if !organizer.profile.dial_in_enabled || organizer.provider != Provider::Dialbridge {
             return Ok(None);

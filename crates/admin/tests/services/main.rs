@@ -15,5 +15,6 @@ mod licences;
 mod mails;
 mod meetings_and_calls;
 mod numbers;
+mod off_and_expiry;
 mod organizations;
 mod pin_entry;
