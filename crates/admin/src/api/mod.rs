@@ -13,20 +13,24 @@
 //! * Store rows (organizations, organizers, numbers) are returned as the store serializes
 //!   them; the document describes them as objects for now.
 
+mod acp;
 mod auth;
 mod error;
 mod extract;
 mod invitations;
+mod meetings;
 mod numbers;
 mod openapi;
 mod organizations;
 mod organizers;
+mod records;
 
 pub use auth::Authenticated;
 pub use error::{status_of, ApiError, ApiResult, ErrorBody, ErrorDetail};
 pub use openapi::ApiDoc;
 
 use crate::services::AdminService;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::routing::{on, MethodFilter};
@@ -150,6 +154,22 @@ fn table() -> Table {
             "/public/organizations/{id}/dial-in-numbers",
             numbers::public,
         )
+        .add(Get, "/organizers/{id}/meetings", meetings::list)
+        .add(Post, "/organizers/{id}/meetings", meetings::create)
+        .add(Get, "/meetings/{id}", meetings::get)
+        .add(Put, "/meetings/{id}", meetings::update)
+        .add(Delete, "/meetings/{id}", meetings::remove)
+        .add(Get, "/organizations/{id}/acp-export", acp::export)
+        .add(
+            Post,
+            "/organizations/{id}/acp-import",
+            // The ACP's file may be larger than axum's default body limit.
+            acp::import.layer(DefaultBodyLimit::max(crate::acp_csv::MAX_FILE_BYTES)),
+        )
+        .add(Get, "/audit", records::audit)
+        .add(Get, "/mail", records::mail)
+        .add(Get, "/admin-accounts/{id}/tokens", records::tokens)
+        .add(Delete, "/api-tokens/{id}", records::revoke_token)
 }
 
 /// The API's router, to nest under `/api/v1`.

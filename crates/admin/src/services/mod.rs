@@ -35,6 +35,7 @@ mod dial_in;
 mod error;
 mod invitations;
 mod licences;
+mod logs;
 mod mail_compose;
 mod meetings;
 mod numbers;
@@ -54,6 +55,7 @@ pub use default_numbers::DefaultNumbers;
 pub use dial_in::{PinChoice, ProviderChoice};
 pub use error::{ServiceError, ServiceResult};
 pub use invitations::{CalendarEvent, OrganizerInvitation};
+pub use logs::{AuditQuery, MailQuery, MailSummary};
 pub use mail_compose::sender_address;
 pub use numbers::{AddedNumber, NewNumber, NumberUpdate, PublicNumber};
 pub use one_time_pin::OneTimePin;
@@ -90,6 +92,8 @@ pub struct AdminService {
     hasher: Arc<PinHasher>,
     // A std mutex, held only while drawing digits, never across an await.
     rng: Mutex<StdRng>,
+    /// Where `.eml` files are written (no SMTP), for the mail list; see `with_eml_dir`.
+    eml_dir: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for AdminService {
@@ -120,6 +124,7 @@ impl AdminService {
             config,
             hasher: Arc::new(hasher),
             rng: Mutex::new(rng),
+            eml_dir: None,
         }
     }
 

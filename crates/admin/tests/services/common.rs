@@ -157,6 +157,7 @@ impl Fixture {
         let filter = AuditFilter {
             organization_id: Some(org.id),
             action: None,
+            ..AuditFilter::default()
         };
         let rows = self
             .svc
