@@ -38,6 +38,7 @@ pub async fn serve(
     let app = Router::new()
         .route("/healthz", get(health))
         .with_state(Health { stats, ports })
+        .merge(dialbridge_admin::api::public_pages(Arc::clone(&admin)))
         .nest("/api/v1", dialbridge_admin::api::router(admin));
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {

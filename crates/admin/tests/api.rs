@@ -1493,3 +1493,56 @@ async fn forbidden_for_org_admin(api: &Api, admin: &str, account: i64) {
         .await;
     assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.text);
 }
+
+/// The HTML page invitations link to, at the site root, beside the JSON: no token needed.
+#[tokio::test]
+async fn public_numbers_page_is_html_without_login() {
+    let api = api().await;
+    let a = api.org("A").await;
+    let b = api.org("B").await;
+    api.number("+1 415 555 0123", None).await;
+    api.number("+1 800 555 0199", Some(a)).await;
+    api.number("+44 20 7946 0000", Some(b)).await;
+    let site = Router::new().merge(api::public_pages(Arc::clone(&api.svc)));
+    let get = |path: String| {
+        let site = site.clone();
+        async move {
+            let request = Request::builder().uri(path).body(Body::empty()).unwrap();
+            let response = site.oneshot(request).await.unwrap();
+            let status = response.status();
+            let content_type = response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (
+                status,
+                content_type,
+                String::from_utf8(bytes.to_vec()).unwrap(),
+            )
+        }
+    };
+    let (status, content_type, page) = get(format!("/organizations/{a}/dial-in-numbers")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(page.contains("tel:+14155550123"), "{page}");
+    assert!(page.contains("tel:+18005550199"), "{page}");
+    assert!(page.contains("<td>Toll-free</td>"), "{page}");
+    assert!(page.contains("<td>San Francisco</td>"), "{page}");
+    assert!(page.contains("en-US, es-ES"), "{page}");
+    // B's dedicated number is B's alone.
+    assert!(!page.contains("+442079460000"), "{page}");
+    let (status, content_type, _) = get("/organizations/999/dial-in-numbers".to_owned()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(content_type.starts_with("application/json"));
+    // The JSON beside it lists the same numbers.
+    let json = api
+        .call(
+            Method::GET,
+            &format!("/public/organizations/{a}/dial-in-numbers"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(json.json()["numbers"].as_array().unwrap().len(), 2);
+}

@@ -23,11 +23,13 @@ mod numbers;
 mod openapi;
 mod organizations;
 mod organizers;
+mod public_page;
 mod records;
 
 pub use auth::Authenticated;
 pub use error::{status_of, ApiError, ApiResult, ErrorBody, ErrorDetail};
 pub use openapi::ApiDoc;
+pub use public_page::{public_pages, render_numbers_page, PUBLIC_NUMBERS_PAGE};
 
 use crate::services::AdminService;
 use axum::extract::DefaultBodyLimit;
