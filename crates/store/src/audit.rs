@@ -148,7 +148,10 @@ pub(crate) async fn list(
     let entity = filter.entity.as_deref();
     // `organizer` also matches every `organizer:<id>`; LIKE's wildcards in it are literal.
     let kind_pattern = entity.map(|e| {
-        let escaped = e.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = e
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         format!("{escaped}:%")
     });
     let since = filter.since;

@@ -174,7 +174,11 @@ async fn audit_list_filters_and_pages_newest_first(db: TestDb) {
     assert_eq!(page.items[0].details["after"]["name"], "Cat");
 
     // By entity kind or one entity, by actor, and since a time.
-    let ann = &store.list_audit(&only_a, Page::new(1, 2)).await.unwrap().items[0];
+    let ann = &store
+        .list_audit(&only_a, Page::new(1, 2))
+        .await
+        .unwrap()
+        .items[0];
     let by = |f: AuditFilter| async move { store.list_audit(&f, Page::default()).await.unwrap() };
     let kind = by(AuditFilter {
         organization_id: Some(a.id),
