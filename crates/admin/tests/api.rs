@@ -1303,6 +1303,25 @@ async fn second_slice_routes_keep_organizations_apart_and_readers_read_only() {
     );
     forbidden(api.meeting(ann, &reader_a).await, "reader schedules");
     forbidden(
+        api.call(
+            Method::POST,
+            &format!("/organizers/{ann}/pin/unlock"),
+            Some(&reader_a),
+            None,
+        )
+        .await,
+        "reader unlocks",
+    );
+    let unlocked = api
+        .call(
+            Method::POST,
+            &format!("/organizers/{ann}/pin/unlock"),
+            Some(&admin_a),
+            None,
+        )
+        .await;
+    assert_eq!(unlocked.status, StatusCode::OK, "{}", unlocked.text);
+    forbidden(
         api.csv(
             &format!("/organizations/{a}/acp-import?dry_run=true"),
             &reader_a,

@@ -133,6 +133,7 @@ fn table() -> Table {
             organizers::reset_conference_id,
         )
         .add(Post, "/organizers/{id}/pin/reset", organizers::reset_pin)
+        .add(Post, "/organizers/{id}/pin/unlock", organizers::unlock_pin)
         .add(Put, "/organizers/{id}/provider", organizers::set_provider)
         .add(
             Put,

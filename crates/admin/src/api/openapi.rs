@@ -18,7 +18,7 @@ use utoipa::{Modify, OpenApi};
         organizations::update_settings, organizations::licences, organizations::set_seats,
         organizers::list, organizers::create, organizers::get, organizers::update,
         organizers::enable_dial_in, organizers::disable_dial_in,
-        organizers::reset_conference_id, organizers::reset_pin, organizers::set_provider,
+        organizers::reset_conference_id, organizers::reset_pin, organizers::unlock_pin, organizers::set_provider,
         organizers::set_default_numbers, organizers::assign_licence,
         organizers::remove_licence,
         invitations::organizer,
