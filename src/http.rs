@@ -45,6 +45,7 @@ pub async fn serve(
             media,
             ports,
         })
+        .merge(dialbridge_admin::api::public_pages(Arc::clone(&admin)))
         .nest("/api/v1", dialbridge_admin::api::router(admin));
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {

@@ -32,7 +32,7 @@ use dialbridge_sip::trunk::TrunkTable;
 use rand::RngCore;
 use tokio::sync::watch;
 
-use dialbridge_admin::mail::MailDelivery;
+use dialbridge_admin::mail::{default_eml_dir, MailDelivery};
 use dialbridge_admin::rules::pin::PinHasher;
 use dialbridge_admin::rules::web_url::WebUrl;
 use dialbridge_admin::services::{AdminService, ServiceConfig};
@@ -100,7 +100,18 @@ fn admin_service(settings: &Settings, store: Store) -> anyhow::Result<AdminServi
         public_base_url,
         calendar_host,
     };
-    Ok(AdminService::new(store, config, PinHasher::new()))
+    let service = AdminService::new(store, config, PinHasher::new());
+    // Without SMTP mails become .eml files; the API's mail list names them.
+    Ok(match &settings.mail.smtp {
+        Some(_) => service,
+        None => service.with_eml_dir(
+            settings
+                .mail
+                .eml_dir
+                .clone()
+                .unwrap_or_else(|| default_eml_dir(&settings.data_dir)),
+        ),
+    })
 }
 
 fn print_config(args: &ServeArgs) -> anyhow::Result<()> {

@@ -4,9 +4,8 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use dialbridge_admin::acp_csv::{self, ApplyError, PlanError};
-use dialbridge_admin::services::ServiceError;
-use dialbridge_store::{OrganizationId, OrganizerFilter};
+use dialbridge_admin::acp_csv;
+use dialbridge_store::OrganizationId;
 use serde_json::json;
 
 use super::table;
@@ -51,45 +50,20 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
 }
 
 async fn export(ctx: &Ctx, org: OrganizationId, all: bool) -> CliResult {
-    // Through the service first: it checks the caller and that the organization exists.
-    ctx.admin.organization(&ctx.caller, org).await?;
-    let filter = OrganizerFilter {
-        dial_in_enabled: if all { None } else { Some(true) },
-        ..OrganizerFilter::default()
-    };
-    let bytes = acp_csv::export_organizers(ctx.admin.store(), org, &filter)
-        .await
-        .map_err(|e| CliError::new("internal", e.to_string()))?;
+    let bytes = ctx.admin.export_acp(&ctx.caller, org, all).await?;
     // CSV is the output even with --json: it is a file, not a report.
     std::io::stdout()
         .write_all(&bytes)
         .map_err(|e| CliError::new("io", format!("cannot write the file: {e}")))
 }
 
-/// `apply_import` leaves the "provider changed" mails to its caller, and no service queues
-/// them for an import yet: say so rather than let the operator assume organizers were told.
-const NOT_MAILED: &str =
-    "note: the organizers were not mailed about the change; tell them, or send invitations\n";
-
 async fn import(ctx: &Ctx, org: OrganizationId, file: &PathBuf, dry_run: bool) -> CliResult {
-    ctx.admin.organization(&ctx.caller, org).await?;
     let bytes = read_limited(file)?;
-    let plan = match acp_csv::plan_import(ctx.admin.store(), org, &bytes).await {
-        Ok(plan) => plan,
-        Err(PlanError::Rejected(errors)) => {
-            let mut error = CliError::new(
-                "invalid_file",
-                format!(
-                    "the file was not imported; {} problem(s)",
-                    errors.errors.len()
-                ),
-            );
-            error.details = errors.errors.iter().map(ToString::to_string).collect();
-            return Err(error);
-        }
-        Err(PlanError::Store(e)) => return Err(ServiceError::from(e).into()),
-    };
-    let summary = plan.summary();
+    let outcome = ctx
+        .admin
+        .import_acp(&ctx.caller, org, &bytes, dry_run)
+        .await?;
+    let summary = &outcome.summary;
     if dry_run {
         let value = json!({ "dry_run": true, "summary": summary });
         return ctx.show(&value, |_| {
@@ -103,21 +77,17 @@ async fn import(ctx: &Ctx, org: OrganizationId, file: &PathBuf, dry_run: bool) -
             ]) + "Dry run: nothing was written.\n"
         });
     }
-    let report = acp_csv::apply_import(ctx.admin.store(), ctx.caller.actor(), &plan)
-        .await
-        .map_err(|e| match e {
-            ApplyError::Stale { .. } => CliError::new("conflict", e.to_string()),
-            ApplyError::Store(inner) => ServiceError::from(inner).into(),
-        })?;
     let value = json!({
-        "dry_run": false, "summary": summary, "report": report, "mails_queued": 0,
+        "dry_run": false, "summary": summary, "changed": outcome.changed,
+        "mails_queued": outcome.mails.len(),
     });
     ctx.show(&value, |_| {
         table::fields(&[
-            ("changed", report.changed.len().to_string()),
-            ("unchanged", report.unchanged.to_string()),
-            ("left blank", report.left_blank.to_string()),
-        ]) + NOT_MAILED
+            ("changed", outcome.changed.len().to_string()),
+            ("unchanged", summary.unchanged.to_string()),
+            ("left blank", summary.left_blank.to_string()),
+            ("mails queued", outcome.mails.len().to_string()),
+        ])
     })
 }
 

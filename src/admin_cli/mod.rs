@@ -143,6 +143,17 @@ impl From<ServiceError> for CliError {
             // On the host the operator is the one who reads the log: show the detail.
             return CliError::new("internal", format!("{err} ({detail})"));
         }
+        if let ServiceError::InvalidFile(errors) = &err {
+            let mut error = CliError::new(
+                err.code(),
+                format!(
+                    "the file was not imported; {} problem(s)",
+                    errors.errors.len()
+                ),
+            );
+            error.details = errors.errors.iter().map(ToString::to_string).collect();
+            return error;
+        }
         CliError::new(err.code(), err.to_string())
     }
 }

@@ -304,6 +304,7 @@ async fn round_trip_export_fill_in_import() {
             &AuditFilter {
                 organization_id: Some(w.org),
                 action: Some("organizer.provider".to_owned()),
+                ..AuditFilter::default()
             },
             Page::first(50),
         )

@@ -1137,3 +1137,431 @@ async fn openapi_document_matches_the_router() {
         }
     }
 }
+
+impl Api {
+    /// A request with a CSV body.
+    async fn csv(&self, path: &str, token: &str, csv: &str) -> Reply {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1{path}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(csv.to_owned()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn meeting(&self, organizer: i64, token: &str) -> Reply {
+        let body = json!({"subject": "Review", "starts_at": NOW + 3600, "ends_at": NOW + 7200});
+        self.post(&format!("/organizers/{organizer}/meetings"), token, body)
+            .await
+    }
+
+    /// The account id behind a token, from the platform's account list.
+    async fn token_ids(&self, account_email_part: &str) -> (i64, i64) {
+        let store = self.svc.store();
+        let all = store
+            .list_admin_accounts(None, dialbridge_store::Page::first(100))
+            .await
+            .unwrap();
+        let account = all
+            .items
+            .iter()
+            .find(|a| a.email.starts_with(account_email_part))
+            .unwrap();
+        let tokens = store.list_api_tokens(account.id).await.unwrap();
+        (account.id.0, tokens[0].id.0)
+    }
+}
+
+const ACP_HEADER: &str = "email,acp_provider_name,acp_toll_number,acp_toll_free_numbers,\
+    acp_participant_passcode,acp_conference_id,acp_url\n";
+
+/// Every route of the second slice, by an organization admin of A against B's resources, by
+/// A's read-only account for writes, and by A's admin on A's own (which works).
+#[tokio::test]
+async fn second_slice_routes_keep_organizations_apart_and_readers_read_only() {
+    let api = api().await;
+    let a = api.org("A").await;
+    let b = api.org("B").await;
+    api.number("+1 415 555 0123", None).await;
+    let ann = api.enabled(a, "Ann").await;
+    let bob = api.enabled(b, "Bob").await;
+    let admin_a = api.token(Role::OrgAdmin, Some(a)).await;
+    let reader_a = api.token(Role::ReadOnly, Some(a)).await;
+    let b_meeting = api.meeting(bob, &api.platform).await;
+    assert_eq!(b_meeting.status, StatusCode::CREATED, "{}", b_meeting.text);
+    let b_meeting = b_meeting.json()["id"].as_i64().unwrap();
+    let (b_account, b_token) = api
+        .token_ids(&api.token(Role::OrgAdmin, Some(b)).await[4..14].to_lowercase())
+        .await;
+
+    let forbidden = |r: Reply, what: &str| {
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}: {}", r.text);
+        assert_eq!(r.code(), "forbidden", "{what}");
+    };
+    let meeting_body = json!({"subject": "x", "starts_at": NOW, "ends_at": NOW + 60});
+    for token in [&admin_a, &reader_a] {
+        forbidden(
+            api.get(&format!("/audit?organization_id={b}"), token).await,
+            "audit of B",
+        );
+        forbidden(
+            api.get(&format!("/mail?organization_id={b}"), token).await,
+            "mail of B",
+        );
+        forbidden(
+            api.get(&format!("/organizations/{b}/acp-export"), token)
+                .await,
+            "export B",
+        );
+        forbidden(
+            api.csv(&format!("/organizations/{b}/acp-import"), token, ACP_HEADER)
+                .await,
+            "import B",
+        );
+        forbidden(
+            api.get(&format!("/organizers/{bob}/meetings"), token).await,
+            "B meetings",
+        );
+        forbidden(api.meeting(bob, token).await, "meeting for Bob");
+        forbidden(
+            api.get(&format!("/meetings/{b_meeting}"), token).await,
+            "B meeting",
+        );
+        forbidden(
+            api.call(
+                Method::PUT,
+                &format!("/meetings/{b_meeting}"),
+                Some(token),
+                Some(meeting_body.clone()),
+            )
+            .await,
+            "change B meeting",
+        );
+        forbidden(
+            api.call(
+                Method::DELETE,
+                &format!("/meetings/{b_meeting}"),
+                Some(token),
+                None,
+            )
+            .await,
+            "cancel B meeting",
+        );
+        forbidden(
+            api.get(&format!("/admin-accounts/{b_account}/tokens"), token)
+                .await,
+            "B tokens",
+        );
+        forbidden(
+            api.call(
+                Method::DELETE,
+                &format!("/api-tokens/{b_token}"),
+                Some(token),
+                None,
+            )
+            .await,
+            "revoke B token",
+        );
+        // Their own lists hold only their organization's rows.
+        for path in ["/audit?limit=500", "/mail?limit=500"] {
+            let reply = api.get(path, token).await;
+            assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text);
+            let items = reply.json()["items"].as_array().unwrap().clone();
+            assert!(!items.is_empty(), "{path}");
+            assert!(
+                items.iter().all(|i| i["organization_id"] == json!(a)),
+                "{path}"
+            );
+        }
+    }
+    // B's meeting is untouched.
+    assert_eq!(
+        api.ok(
+            Method::GET,
+            &format!("/meetings/{b_meeting}"),
+            None,
+            StatusCode::OK
+        )
+        .await["subject"],
+        "Review"
+    );
+
+    // The reader reads A's, and writes nothing.
+    assert_eq!(
+        api.get(&format!("/organizers/{ann}/meetings"), &reader_a)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        api.get(&format!("/organizations/{a}/acp-export"), &reader_a)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    forbidden(api.meeting(ann, &reader_a).await, "reader schedules");
+    forbidden(
+        api.call(
+            Method::POST,
+            &format!("/organizers/{ann}/pin/unlock"),
+            Some(&reader_a),
+            None,
+        )
+        .await,
+        "reader unlocks",
+    );
+    let unlocked = api
+        .call(
+            Method::POST,
+            &format!("/organizers/{ann}/pin/unlock"),
+            Some(&admin_a),
+            None,
+        )
+        .await;
+    assert_eq!(unlocked.status, StatusCode::OK, "{}", unlocked.text);
+    forbidden(
+        api.csv(
+            &format!("/organizations/{a}/acp-import?dry_run=true"),
+            &reader_a,
+            ACP_HEADER,
+        )
+        .await,
+        "reader imports",
+    );
+    let a_meeting = api.meeting(ann, &admin_a).await;
+    assert_eq!(a_meeting.status, StatusCode::CREATED, "{}", a_meeting.text);
+    let a_meeting = a_meeting.json()["id"].as_i64().unwrap();
+    forbidden(
+        api.call(
+            Method::PUT,
+            &format!("/meetings/{a_meeting}"),
+            Some(&reader_a),
+            Some(meeting_body.clone()),
+        )
+        .await,
+        "reader changes",
+    );
+    forbidden(
+        api.call(
+            Method::DELETE,
+            &format!("/meetings/{a_meeting}"),
+            Some(&reader_a),
+            None,
+        )
+        .await,
+        "reader cancels",
+    );
+}
+
+#[tokio::test]
+async fn meetings_acp_records_and_tokens_work_end_to_end() {
+    let api = api().await;
+    let a = api.org("A").await;
+    api.number("+1 415 555 0123", None).await;
+    let ann = api.enabled(a, "Ann").await;
+    let admin = api.token(Role::OrgAdmin, Some(a)).await;
+
+    // Meetings: create, read, change, list, cancel; the ID expires 60 days after the end.
+    let created = api.meeting(ann, &admin).await.json();
+    let id = created["id"].as_i64().unwrap();
+    let code = created["conference_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        created["conference_id_expires_at"],
+        json!(NOW + 7200 + 60 * 86_400)
+    );
+    let changed = api
+        .call(
+            Method::PUT,
+            &format!("/meetings/{id}"),
+            Some(&admin),
+            Some(json!({"subject": "Renamed", "starts_at": NOW, "ends_at": NOW + 60})),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    assert_eq!(changed.json()["conference_id"], json!(code));
+    let list = api
+        .get(&format!("/organizers/{ann}/meetings"), &admin)
+        .await
+        .json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["subject"], "Renamed");
+    let gone = api
+        .call(
+            Method::DELETE,
+            &format!("/meetings/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert!(api.svc.resolve(&code).await.unwrap().is_none());
+
+    // ACP: export as CSV; a bad file is refused whole with line-numbered errors; a good one
+    // moves Ann and is audited and mailed.
+    let export = api
+        .get(&format!("/organizations/{a}/acp-export"), &admin)
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(
+        export.content_type.starts_with("text/csv"),
+        "{}",
+        export.content_type
+    );
+    assert!(export.text.contains("ann@org"), "{}", export.text);
+    let email = format!("ann@org{a}.example");
+    let good =
+        format!("{email},Example ACP,+14155550123,,123456#,98765,https://acp.example/join\n");
+    let bad = format!("{ACP_HEADER}{good}nobody@x.example,Example ACP,+14155550123,,12ab,,\n");
+    let refused = api
+        .csv(&format!("/organizations/{a}/acp-import"), &admin, &bad)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    let body = refused.json();
+    assert_eq!(body["error"]["code"], "invalid_file");
+    let errors = body["error"]["errors"].as_array().unwrap();
+    assert!(
+        !errors.is_empty() && errors.iter().all(|e| e["line"] == 3),
+        "{errors:?}"
+    );
+    let dry = api
+        .csv(
+            &format!("/organizations/{a}/acp-import?dry_run=true"),
+            &admin,
+            &format!("{ACP_HEADER}{good}"),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (dry["dry_run"].clone(), dry["summary"]["changes"].clone()),
+        (json!(true), json!(1))
+    );
+    let done = api
+        .csv(
+            &format!("/organizations/{a}/acp-import"),
+            &admin,
+            &format!("{ACP_HEADER}{good}"),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert_eq!(done.json()["changed"][0]["provider"]["provider"], "acp");
+
+    // Audit: by entity, actor and time, paged.
+    let audit = api
+        .get(
+            &format!("/audit?entity=organizer:{ann}&action=organizer.provider"),
+            &admin,
+        )
+        .await
+        .json();
+    assert_eq!(audit["total"], 1);
+    let actor = audit["items"][0]["actor"].as_str().unwrap().to_owned();
+    let by_actor = api
+        .get(&format!("/audit?actor={actor}&limit=1"), &admin)
+        .await
+        .json();
+    assert!(by_actor["total"].as_i64().unwrap() >= 1);
+    assert_eq!(by_actor["items"].as_array().unwrap().len(), 1);
+    let future = api
+        .get(&format!("/audit?since={}", NOW + 1), &admin)
+        .await
+        .json();
+    assert_eq!(future["total"], 0);
+    let bad_entity = api.get("/audit?entity=organizer%25", &admin).await;
+    assert_eq!(bad_entity.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Mail: listed without bodies.
+    let mail = api.get("/mail?status=queued", &admin).await.json();
+    assert!(mail["total"].as_i64().unwrap() >= 2);
+    assert!(mail["items"][0].get("body_text").is_none());
+    assert!(mail["items"][0]["eml_file"].is_null());
+
+    // Tokens: platform admins list and revoke; a revoked token stops working.
+    let (account, token_id) = api.token_ids(&admin[4..14].to_lowercase()).await;
+    let tokens = api
+        .get(&format!("/admin-accounts/{account}/tokens"), &api.platform)
+        .await;
+    assert_eq!(tokens.status, StatusCode::OK, "{}", tokens.text);
+    assert_eq!(tokens.json()[0]["id"], token_id);
+    assert!(!tokens.text.contains(&admin));
+    forbidden_for_org_admin(&api, &admin, account).await;
+    let revoked = api
+        .call(
+            Method::DELETE,
+            &format!("/api-tokens/{token_id}"),
+            Some(&api.platform),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        api.get("/mail", &admin).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn forbidden_for_org_admin(api: &Api, admin: &str, account: i64) {
+    let own = api
+        .get(&format!("/admin-accounts/{account}/tokens"), admin)
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.text);
+}
+
+/// The HTML page invitations link to, at the site root, beside the JSON: no token needed.
+#[tokio::test]
+async fn public_numbers_page_is_html_without_login() {
+    let api = api().await;
+    let a = api.org("A").await;
+    let b = api.org("B").await;
+    api.number("+1 415 555 0123", None).await;
+    api.number("+1 800 555 0199", Some(a)).await;
+    api.number("+44 20 7946 0000", Some(b)).await;
+    let site = Router::new().merge(api::public_pages(Arc::clone(&api.svc)));
+    let get = |path: String| {
+        let site = site.clone();
+        async move {
+            let request = Request::builder().uri(path).body(Body::empty()).unwrap();
+            let response = site.oneshot(request).await.unwrap();
+            let status = response.status();
+            let content_type = response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (
+                status,
+                content_type,
+                String::from_utf8(bytes.to_vec()).unwrap(),
+            )
+        }
+    };
+    let (status, content_type, page) = get(format!("/organizations/{a}/dial-in-numbers")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(page.contains("tel:+14155550123"), "{page}");
+    assert!(page.contains("tel:+18005550199"), "{page}");
+    assert!(page.contains("<td>Toll-free</td>"), "{page}");
+    assert!(page.contains("<td>San Francisco</td>"), "{page}");
+    assert!(page.contains("en-US, es-ES"), "{page}");
+    // B's dedicated number is B's alone.
+    assert!(!page.contains("+442079460000"), "{page}");
+    let (status, content_type, _) = get("/organizations/999/dial-in-numbers".to_owned()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(content_type.starts_with("application/json"));
+    // The JSON beside it lists the same numbers.
+    let json = api
+        .call(
+            Method::GET,
+            &format!("/public/organizations/{a}/dial-in-numbers"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(json.json()["numbers"].as_array().unwrap().len(), 2);
+}

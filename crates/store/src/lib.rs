@@ -81,6 +81,6 @@ pub use organizations::{
 };
 pub use organizers::{
     AcpSettings, DialOutPolicy, NewOrganizer, Organizer, OrganizerFilter, OrganizerProfile,
-    PinState, Provider, ProviderKind,
+    PinLockoutWrite, PinState, Provider, ProviderKind,
 };
 pub use page::{Page, Paged};

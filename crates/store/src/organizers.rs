@@ -132,10 +132,16 @@ pub struct Organizer {
 pub struct PinState {
     /// Argon2 hash (PHC string) of the PIN, if one is set.
     pub pin_hash: Option<String>,
-    /// Wrong PINs in a row.
+    /// Failures that count toward the next lock (as last written by the call path).
     pub failures: i32,
     /// Unix seconds until which no PIN is accepted.
     pub locked_until: Option<i64>,
+    /// The call path's lockout record, opaque to the store (the admin rules' `PinLockout`
+    /// as JSON); `None` is a clean slate.
+    pub lockout: Option<String>,
+    /// Bumped by every write of the PIN state; [`Store::save_pin_lockout`] applies only
+    /// over the version it was computed from.
+    pub version: i64,
 }
 
 // A 5-digit PIN's argon2 hash falls to a search of 100,000 values: keep it out of logs.
@@ -145,8 +151,19 @@ impl std::fmt::Debug for PinState {
             .field("pin_hash", &self.pin_hash.as_ref().map(|_| "<redacted>"))
             .field("failures", &self.failures)
             .field("locked_until", &self.locked_until)
+            .field("lockout", &self.lockout)
+            .field("version", &self.version)
             .finish()
     }
+}
+
+/// A PIN attempt's outcome as the call path writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinLockoutWrite {
+    /// The new lockout record; `None` for a clean slate.
+    pub lockout: Option<String>,
+    pub failures: i32,
+    pub locked_until: Option<i64>,
 }
 
 /// Which organizers to list.
@@ -270,19 +287,28 @@ pub(crate) async fn by_email(
 }
 
 pub(crate) async fn pin(c: &mut Conn<'_>, id: OrganizerId) -> Result<PinState> {
-    let sql = "SELECT pin_hash, pin_failures, pin_locked_until FROM organizers WHERE id = $1";
-    let row: Option<(Option<String>, i32, Option<i64>)> = on!(c, |c| sqlx::query_as(sql)
+    let sql = "SELECT pin_hash, pin_failures, pin_locked_until, pin_lockout, pin_state_version \
+        FROM organizers WHERE id = $1";
+    type Row = (Option<String>, i32, Option<i64>, Option<String>, i64);
+    let row: Option<Row> = on!(c, |c| sqlx::query_as(sql)
         .bind(id.0)
         .fetch_optional(c)
         .await)?;
-    let (pin_hash, failures, locked_until) =
+    let (pin_hash, failures, locked_until, lockout, version) =
         row.ok_or(StoreError::NotFound { what: "organizer" })?;
     Ok(PinState {
         pin_hash,
         failures,
         locked_until,
+        lockout,
+        version,
     })
 }
+
+/// Every admin write of the PIN (reset, clear, unlock, provider change) wipes the lockout
+/// record and bumps the version, so an attempt computed before it is not applied after it.
+const CLEAR_LOCKOUT: &str = "pin_failures = 0, pin_locked_until = NULL, pin_lockout = NULL, \
+    pin_state_version = pin_state_version + 1";
 
 const FILTER: &str = " WHERE ($1 IS NULL OR o.organization_id = $1) \
     AND ($2 IS NULL OR o.provider = $2) \
@@ -562,9 +588,9 @@ impl StoreTx {
                 .await
                 .map(|r| r.rows_affected()))?;
             if provider.kind() == ProviderKind::Acp {
-                let clear_pin = "UPDATE organizers SET pin_hash = NULL, pin_failures = 0, \
-                    pin_locked_until = NULL WHERE id = $1";
-                on!(&mut self.conn(), |c| sqlx::query(clear_pin)
+                let clear_pin =
+                    format!("UPDATE organizers SET pin_hash = NULL, {CLEAR_LOCKOUT} WHERE id = $1");
+                on!(&mut self.conn(), |c| sqlx::query(&clear_pin)
                     .bind(id.0)
                     .execute(c)
                     .await
@@ -610,9 +636,11 @@ impl StoreTx {
                 ));
             }
             let now = self.now();
-            let sql = "UPDATE organizers SET pin_hash = $2, pin_failures = 0, \
-                pin_locked_until = NULL, updated_at = $3 WHERE id = $1";
-            on!(&mut self.conn(), |c| sqlx::query(sql)
+            let sql = format!(
+                "UPDATE organizers SET pin_hash = $2, {CLEAR_LOCKOUT}, updated_at = $3 \
+                 WHERE id = $1"
+            );
+            on!(&mut self.conn(), |c| sqlx::query(&sql)
                 .bind(id.0)
                 .bind(pin_hash)
                 .bind(now)
@@ -643,9 +671,8 @@ impl StoreTx {
     pub async fn unlock_pin(&mut self, actor: &Actor, id: OrganizerId) -> Result<()> {
         let result = async {
             let before = get(&mut self.conn(), id).await?;
-            let sql = "UPDATE organizers SET pin_failures = 0, pin_locked_until = NULL \
-                WHERE id = $1";
-            on!(&mut self.conn(), |c| sqlx::query(sql)
+            let sql = format!("UPDATE organizers SET {CLEAR_LOCKOUT} WHERE id = $1");
+            on!(&mut self.conn(), |c| sqlx::query(&sql)
                 .bind(id.0)
                 .execute(c)
                 .await
@@ -687,49 +714,35 @@ impl StoreTx {
 }
 
 impl Store {
-    /// Counts a wrong PIN (call path; not audited, it is no admin change). When the count
-    /// reaches the organization's `pin_max_failures` the PIN locks for `pin_lockout_seconds`.
-    /// One UPDATE, so two callers failing at once both count.
-    pub async fn record_pin_failure(&self, id: OrganizerId) -> Result<PinState> {
-        let now = self.now();
-        let sql = "UPDATE organizers SET pin_failures = pin_failures + 1, \
-            pin_locked_until = CASE \
-              WHEN pin_failures + 1 >= (SELECT g.pin_max_failures FROM organizations g \
-                                        WHERE g.id = organizers.organization_id) \
-              THEN $2 + (SELECT g.pin_lockout_seconds FROM organizations g \
-                         WHERE g.id = organizers.organization_id) \
-              ELSE pin_locked_until END \
-            WHERE id = $1 RETURNING pin_hash, pin_failures, pin_locked_until";
-        let mut pc = self.acquire().await?;
-        let row: Option<(Option<String>, i32, Option<i64>)> = on!(&mut pc.conn(), |c| {
-            sqlx::query_as(sql)
-                .bind(id.0)
-                .bind(now)
-                .fetch_optional(c)
-                .await
-        })?;
-        let (pin_hash, failures, locked_until) =
-            row.ok_or(StoreError::NotFound { what: "organizer" })?;
-        Ok(PinState {
-            pin_hash,
-            failures,
-            locked_until,
-        })
-    }
-
-    /// A right PIN: zero the failure count (call path; not audited).
-    pub async fn record_pin_success(&self, id: OrganizerId) -> Result<()> {
-        let sql = "UPDATE organizers SET pin_failures = 0, pin_locked_until = NULL WHERE id = $1";
+    /// Writes a PIN attempt's outcome if nothing changed the PIN state since `expected_version`
+    /// was read (one conditional UPDATE, a compare-and-swap): `Ok(false)` means another
+    /// attempt or an admin got there first, and the caller reads again and recomputes. So
+    /// concurrent attempts, on one node or several, are each counted exactly once. Call
+    /// path, not an admin change: no audit row, `updated_at` untouched.
+    pub async fn save_pin_lockout(
+        &self,
+        id: OrganizerId,
+        expected_version: i64,
+        write: &PinLockoutWrite,
+    ) -> Result<bool> {
+        let sql = "UPDATE organizers SET pin_lockout = $3, pin_failures = $4, \
+            pin_locked_until = $5, pin_state_version = pin_state_version + 1 \
+            WHERE id = $1 AND pin_state_version = $2";
         let mut pc = self.acquire().await?;
         let n = on!(&mut pc.conn(), |c| sqlx::query(sql)
             .bind(id.0)
+            .bind(expected_version)
+            .bind(write.lockout.as_deref())
+            .bind(write.failures)
+            .bind(write.locked_until)
             .execute(c)
             .await
             .map(|r| r.rows_affected()))?;
         if n == 0 {
-            return Err(StoreError::NotFound { what: "organizer" });
+            // Absent, or changed under us: tell them apart so a deleted organizer is no loop.
+            pin(&mut pc.conn(), id).await?;
         }
-        Ok(())
+        Ok(n == 1)
     }
 }
 
@@ -743,6 +756,8 @@ mod debug_redaction {
             pin_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned()),
             failures: 2,
             locked_until: None,
+            lockout: None,
+            version: 3,
         };
         let shown = format!("{state:?}");
         assert!(!shown.contains("argon2"), "{shown}");

@@ -6,7 +6,7 @@ use std::fmt;
 use thiserror::Error;
 
 /// One problem in the imported file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// The physical line of the file where the row starts (the header is line 1; a quoted
     /// field spanning lines counts every line). `None` for a problem with the whole file.

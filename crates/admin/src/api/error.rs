@@ -2,6 +2,7 @@
 //! service's stable code, and the HTTP status derived from that code alone, so a client can
 //! rely on either.
 
+use crate::acp_csv::RowError;
 use crate::services::ServiceError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -43,7 +44,7 @@ pub fn status_of(err: &ServiceError) -> StatusCode {
         ServiceError::NotFound { .. } => StatusCode::NOT_FOUND,
         ServiceError::Forbidden => StatusCode::FORBIDDEN,
         ServiceError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ServiceError::Invalid(_) | ServiceError::InvalidFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
         // All three are "the current state does not allow this": retrying the same request
         // fails until something else changes.
         ServiceError::Conflict { .. }
@@ -63,11 +64,15 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine code: `not_found`, `forbidden`, `unauthorized`, `conflict`, `invalid`,
-    /// `seats_exhausted`, `not_licensed`, `id_space_exhausted`, `internal`, and
+    /// `seats_exhausted`, `not_licensed`, `id_space_exhausted`, `invalid_file`, `internal`, and
     /// `method_not_allowed` from the router.
     pub code: String,
     /// For a person: what went wrong and how to fix it.
     pub message: String,
+    /// With `invalid_file`: every problem of the uploaded file, by line (`line` is null for
+    /// a problem with the whole file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<RowError>>,
 }
 
 impl IntoResponse for ApiError {
@@ -80,7 +85,17 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.0.code().to_owned(),
-                message: self.0.to_string(),
+                message: match &self.0 {
+                    ServiceError::InvalidFile(e) => format!(
+                        "the file was not imported; {} problem(s), listed in `errors`",
+                        e.errors.len()
+                    ),
+                    other => other.to_string(),
+                },
+                errors: match &self.0 {
+                    ServiceError::InvalidFile(e) => Some(e.errors.clone()),
+                    _ => None,
+                },
             },
         };
         let mut response = (status, Json(body)).into_response();

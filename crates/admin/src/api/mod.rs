@@ -13,20 +13,26 @@
 //! * Store rows (organizations, organizers, numbers) are returned as the store serializes
 //!   them; the document describes them as objects for now.
 
+mod acp;
 mod auth;
 mod error;
 mod extract;
 mod invitations;
+mod meetings;
 mod numbers;
 mod openapi;
 mod organizations;
 mod organizers;
+mod public_page;
+mod records;
 
 pub use auth::Authenticated;
 pub use error::{status_of, ApiError, ApiResult, ErrorBody, ErrorDetail};
 pub use openapi::ApiDoc;
+pub use public_page::{public_pages, render_numbers_page, PUBLIC_NUMBERS_PAGE};
 
 use crate::services::AdminService;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::routing::{on, MethodFilter};
@@ -127,6 +133,7 @@ fn table() -> Table {
             organizers::reset_conference_id,
         )
         .add(Post, "/organizers/{id}/pin/reset", organizers::reset_pin)
+        .add(Post, "/organizers/{id}/pin/unlock", organizers::unlock_pin)
         .add(Put, "/organizers/{id}/provider", organizers::set_provider)
         .add(
             Put,
@@ -150,6 +157,22 @@ fn table() -> Table {
             "/public/organizations/{id}/dial-in-numbers",
             numbers::public,
         )
+        .add(Get, "/organizers/{id}/meetings", meetings::list)
+        .add(Post, "/organizers/{id}/meetings", meetings::create)
+        .add(Get, "/meetings/{id}", meetings::get)
+        .add(Put, "/meetings/{id}", meetings::update)
+        .add(Delete, "/meetings/{id}", meetings::remove)
+        .add(Get, "/organizations/{id}/acp-export", acp::export)
+        .add(
+            Post,
+            "/organizations/{id}/acp-import",
+            // The ACP's file may be larger than axum's default body limit.
+            acp::import.layer(DefaultBodyLimit::max(crate::acp_csv::MAX_FILE_BYTES)),
+        )
+        .add(Get, "/audit", records::audit)
+        .add(Get, "/mail", records::mail)
+        .add(Get, "/admin-accounts/{id}/tokens", records::tokens)
+        .add(Delete, "/api-tokens/{id}", records::revoke_token)
 }
 
 /// The API's router, to nest under `/api/v1`.
@@ -180,6 +203,7 @@ async fn wrong_method() -> (StatusCode, Json<ErrorBody>) {
             error: ErrorDetail {
                 code: "method_not_allowed".to_owned(),
                 message: "this path does not take this method; see /api/v1/openapi.json".to_owned(),
+                errors: None,
             },
         }),
     )

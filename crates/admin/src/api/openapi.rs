@@ -3,14 +3,14 @@
 //! its crate downloads the UI at build time.
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::{invitations, numbers, organizations, organizers};
+use super::{acp, invitations, meetings, numbers, organizations, organizers, records};
 use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers and invitations. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
+    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, the ACP file round trip, the audit log, the mail outbox and API tokens. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
     servers((url = "/api/v1")),
     paths(
         document,
@@ -18,16 +18,20 @@ use utoipa::{Modify, OpenApi};
         organizations::update_settings, organizations::licences, organizations::set_seats,
         organizers::list, organizers::create, organizers::get, organizers::update,
         organizers::enable_dial_in, organizers::disable_dial_in,
-        organizers::reset_conference_id, organizers::reset_pin, organizers::set_provider,
+        organizers::reset_conference_id, organizers::reset_pin, organizers::unlock_pin, organizers::set_provider,
         organizers::set_default_numbers, organizers::assign_licence,
         organizers::remove_licence,
         invitations::organizer,
         numbers::list, numbers::create, numbers::get, numbers::update, numbers::remove,
         numbers::public,
+        meetings::list, meetings::create, meetings::get, meetings::update, meetings::remove,
+        acp::export, acp::import,
+        records::audit, records::mail, records::tokens, records::revoke_token,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, organizations::SeatsBody, organizers::PinBody,
-        organizers::LicenceChange, numbers::PublicNumbers,
+        organizers::LicenceChange, numbers::PublicNumbers, meetings::MeetingBody,
+        crate::acp_csv::RowError,
     )),
     modifiers(&BearerAuth),
 )]

@@ -188,6 +188,20 @@ pub async fn update(
     Ok(Json(current))
 }
 
+/// Lifts a PIN lockout after too many wrong PINs (the PIN stays).
+#[utoipa::path(post, path = "/organizers/{id}/pin/unlock", tag = "organizers",
+    params(("id" = i64, Path, description = "Organizer id")),
+    responses((status = 200, description = "The organizer", body = Object),
+              (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn unlock_pin(
+    State(svc): State<AppState>,
+    Authenticated(caller): Authenticated,
+    Id(id): Id,
+) -> ApiResult<Json<Organizer>> {
+    Ok(Json(svc.unlock_pin(&caller, OrganizerId(id)).await?))
+}
+
 /// Turns dial-in on; on dialbridge needs a licence and draws the ID and PIN (in
 /// `new_pin`, once) when the organizer has none.
 #[utoipa::path(post, path = "/organizers/{id}/dial-in/enable", tag = "organizers",

@@ -6,6 +6,7 @@ mod digits;
 pub mod invitation;
 pub mod language;
 pub mod licence;
+pub mod meeting_expiry;
 pub mod notification;
 pub mod organizer;
 pub mod pin;

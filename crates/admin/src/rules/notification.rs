@@ -29,11 +29,22 @@ pub enum NotificationKind {
 ///
 /// A mail that carries the whole set makes the smaller ones redundant: enabling dial-in or
 /// changing the provider sends that one mail, not one per field. Changes while dial-in stays
-/// off send nothing: the organizer cannot use them, and enabling will tell all.
+/// off send nothing (the organizer cannot use them, and enabling will tell all), except a
+/// new dialbridge PIN: only its hash is kept, so the enabling mail could not carry it and the
+/// organizer would be left with a PIN nobody can tell them. Its mail says that it works
+/// once dial-in is on.
 pub fn notifications(before: &OrganizerDialIn, after: &OrganizerDialIn) -> Vec<NotificationKind> {
     use NotificationKind::*;
     match (before.dial_in_enabled, after.dial_in_enabled) {
-        (false, false) => return Vec::new(),
+        (false, false) => {
+            let new_pin = before.pin_set_at != after.pin_set_at && after.pin_set_at.is_some();
+            let dialbridge = matches!(after.provider, Provider::Dialbridge);
+            return if new_pin && dialbridge {
+                vec![PinReset]
+            } else {
+                Vec::new()
+            };
+        }
         (false, true) => return vec![DialInEnabled],
         (true, false) => return vec![DialInDisabled],
         (true, true) => {}
@@ -97,6 +108,20 @@ mod tests {
         let table: Vec<(&str, OrganizerDialIn, OrganizerDialIn, &[NotificationKind])> = vec![
             ("nothing changed", db(), db(), &[]),
             ("enabled", off(), db(), &[DialInEnabled]),
+            (
+                "pin reset while off: the only chance to tell the PIN",
+                off(),
+                with(off(), |o| o.pin_set_at = Some(1_800_000_000)),
+                &[PinReset],
+            ),
+            (
+                "conference id reset while off: enabling tells it",
+                off(),
+                with(off(), |o| {
+                    o.conference_id = Some("7391846".parse().unwrap())
+                }),
+                &[],
+            ),
             ("disabled", db(), off(), &[DialInDisabled]),
             (
                 "pin reset",
@@ -180,13 +205,16 @@ mod tests {
     }
 
     #[test]
-    fn changes_while_disabled_are_silent() {
+    fn changes_while_disabled_are_silent_but_a_new_pin() {
         let mut before = dialbridge_organizer();
         before.dial_in_enabled = false;
         let mut after = before.clone();
-        after.pin_set_at = Some(1_800_000_000);
         after.conference_id = Some("7391846".parse().unwrap());
+        after.default_toll_number = number("+442079460000");
         assert_eq!(notifications(&before, &after), vec![]);
+        // The PIN is kept only as a hash: this is the one chance to tell it.
+        after.pin_set_at = Some(1_800_000_000);
+        assert_eq!(notifications(&before, &after), vec![PinReset]);
     }
 
     #[test]

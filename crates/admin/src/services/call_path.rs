@@ -4,10 +4,12 @@
 use super::error::{ServiceError, ServiceResult};
 use super::settings;
 use super::AdminService;
+use crate::rules::meeting_expiry::dynamic_id_expired;
 use crate::rules::pin::PinHash;
 use crate::rules::pin_lockout::PinLockoutPolicy;
 use dialbridge_store::{
-    Announcements, DialOutPolicy, MeetingId, OrganizationId, OrganizerId, Provider,
+    Announcements, DialOutPolicy, MeetingId, OrganizationId, OrganizationSettings, OrganizerId,
+    Provider,
 };
 
 /// Where a dialed conference ID leads.
@@ -36,7 +38,7 @@ pub struct PinEntryState {
     pub failures: i32,
     /// Until when (Unix seconds) no PIN is accepted.
     pub locked_until: Option<i64>,
-    /// The organization's policy (what `Store::record_pin_failure` applies).
+    /// The organization's policy (what [`AdminService::verify_pin`] applies).
     pub policy: PinLockoutPolicy,
 }
 
@@ -47,10 +49,30 @@ impl PinEntryState {
     }
 }
 
+/// The organization's lockout policy. One whose stored lockout is outside the rules' bounds
+/// still gets a working call path: the table row for its PIN length.
+pub(crate) fn lockout_policy_for(settings: &OrganizationSettings) -> PinLockoutPolicy {
+    settings::lockout_policy(settings).unwrap_or_else(|_| {
+        super::convert::pin_length(settings)
+            .map(PinLockoutPolicy::for_pin_length)
+            .unwrap_or_default()
+    })
+}
+
 impl AdminService {
     /// The organizer (and meeting) behind a dialed conference ID, or `None` when the ID is
-    /// unknown, was reset, or its organizer has dial-in off or uses a third-party provider.
+    /// unknown, was reset, is a meeting's that expired (`rules::meeting_expiry`), or its
+    /// organizer has dial-in off or uses a third-party provider. The time is the store's.
     pub async fn resolve(&self, conference_id: &str) -> ServiceResult<Option<CallTarget>> {
+        self.resolve_at(conference_id, self.store.now()).await
+    }
+
+    /// [`resolve`](Self::resolve) at `now` (Unix seconds).
+    pub async fn resolve_at(
+        &self,
+        conference_id: &str,
+        now: i64,
+    ) -> ServiceResult<Option<CallTarget>> {
         let code = conference_id.trim();
         if code.is_empty() || code.len() > 15 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(None);
@@ -58,6 +80,12 @@ impl AdminService {
         let Some(target) = self.store.resolve_conference_id(code).await? else {
             return Ok(None);
         };
+        if let Some(meeting_id) = target.meeting_id {
+            let meeting = self.store.meeting(meeting_id).await?;
+            if dynamic_id_expired(meeting.fields.ends_at, now) {
+                return Ok(None);
+            }
+        }
         let organizer = self.store.organizer(target.organizer_id).await?;
         if !organizer.profile.dial_in_enabled || organizer.provider != Provider::Dialbridge {
             return Ok(None);
@@ -70,13 +98,7 @@ impl AdminService {
             .map(PinHash::from_phc)
             .transpose()
             .map_err(|e| ServiceError::internal(format!("organizer {}: {e}", organizer.id)))?;
-        // An organization whose stored lockout is outside the rules' bounds still gets a
-        // working call path: the table row for its PIN length.
-        let policy = settings::lockout_policy(&org.settings).unwrap_or_else(|_| {
-            super::convert::pin_length(&org.settings)
-                .map(PinLockoutPolicy::for_pin_length)
-                .unwrap_or_default()
-        });
+        let policy = lockout_policy_for(&org.settings);
         Ok(Some(CallTarget {
             organization_id: org.id,
             organizer_id: organizer.id,

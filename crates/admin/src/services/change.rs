@@ -105,9 +105,29 @@ impl AdminService {
         before: Before,
         new_pin: Option<OneTimePin>,
     ) -> ServiceResult<DialInOutcome> {
+        let (organizer, notifications, mails) = self
+            .record_change(&mut tx, &before, new_pin.as_ref())
+            .await?;
+        tx.commit().await?;
+        Ok(DialInOutcome {
+            organizer,
+            new_pin,
+            notifications,
+            mails,
+        })
+    }
+
+    /// Checks the organizer after the change and queues its mails, in `tx` (which the caller
+    /// commits, with other changes if it makes several).
+    pub(crate) async fn record_change(
+        &self,
+        tx: &mut StoreTx,
+        before: &Before,
+        new_pin: Option<&OneTimePin>,
+    ) -> ServiceResult<(Organizer, Vec<NotificationKind>, Vec<MailId>)> {
         let organizer = tx.organizer(before.organizer.id).await?;
-        let rows = invitations::default_rows(&mut tx, &organizer).await?;
-        let replaced_at = new_pin.as_ref().map(|_| tx.now());
+        let rows = invitations::default_rows(tx, &organizer).await?;
+        let replaced_at = new_pin.map(|_| tx.now());
         let after = snapshot(&organizer, &rows, pin_set_at(&organizer, replaced_at))?;
         after.check().map_err(consistency_error)?;
         let kinds = notifications(&before.dial_in, &after);
@@ -119,7 +139,7 @@ impl AdminService {
                 org: &before.org,
                 organizer: &organizer,
                 rows: &rows,
-                new_pin: new_pin.as_ref().map(OneTimePin::reveal),
+                new_pin: new_pin.map(OneTimePin::reveal),
                 invitation: invitation.as_ref(),
             };
             for kind in &kinds {
@@ -127,12 +147,6 @@ impl AdminService {
                 mails.push(tx.enqueue_mail(&mail).await?);
             }
         }
-        tx.commit().await?;
-        Ok(DialInOutcome {
-            organizer,
-            new_pin,
-            notifications: kinds,
-            mails,
-        })
+        Ok((organizer, kinds, mails))
     }
 }

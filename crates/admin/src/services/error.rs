@@ -35,6 +35,10 @@ pub enum ServiceError {
     /// for all three, so a caller cannot tell a revoked token from a mistyped one.
     #[error("missing or invalid API token; send `Authorization: Bearer dbt_...`")]
     Unauthenticated,
+    /// An uploaded file (the ACP's CSV) has problems; each is listed with its line, and
+    /// nothing was written.
+    #[error("{0}")]
+    InvalidFile(crate::acp_csv::ImportErrors),
     /// Something broke on our side (database down, corrupt row). The detail is for the log,
     /// not for the person who asked.
     #[error(
@@ -55,6 +59,7 @@ impl ServiceError {
             ServiceError::NotLicensed => "not_licensed",
             ServiceError::IdSpaceExhausted(_) => "id_space_exhausted",
             ServiceError::Unauthenticated => "unauthorized",
+            ServiceError::InvalidFile(_) => "invalid_file",
             ServiceError::Internal(_) => "internal",
         }
     }

@@ -122,6 +122,12 @@ fn content(kind: NotificationKind, ctx: &MailContext<'_>) -> (String, Vec<Block>
                     .to_owned(),
             )];
             blocks.push(pin(ctx));
+            if !ctx.organizer.profile.dial_in_enabled {
+                blocks.push(Block::Para(
+                    "Dial-in conferencing is turned off for you right now. This PIN starts working when your administrator turns it on; keep this mail, as the PIN is not sent again when that happens."
+                        .to_owned(),
+                ));
+            }
             ("Your dial-in PIN was reset".to_owned(), blocks)
         }
         ConferenceIdReset => {

@@ -25,6 +25,7 @@
 //!   services accept only the rules' range.
 
 mod accounts;
+mod acp_import;
 mod call_path;
 mod called_number;
 mod caller;
@@ -35,16 +36,19 @@ mod dial_in;
 mod error;
 mod invitations;
 mod licences;
+mod logs;
 mod mail_compose;
 mod meetings;
 mod numbers;
 mod one_time_pin;
 mod organizations;
 mod organizers;
+mod pin_check;
 mod settings;
 mod tokens;
 
 pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
+pub use acp_import::AcpImportOutcome;
 pub use call_path::{CallTarget, PinEntryState};
 pub use caller::Caller;
 pub use change::DialInOutcome;
@@ -52,11 +56,13 @@ pub use default_numbers::DefaultNumbers;
 pub use dial_in::{PinChoice, ProviderChoice};
 pub use error::{ServiceError, ServiceResult};
 pub use invitations::{CalendarEvent, OrganizerInvitation};
+pub use logs::{AuditQuery, MailQuery, MailSummary};
 pub use mail_compose::sender_address;
 pub use numbers::{AddedNumber, NewNumber, NumberUpdate, PublicNumber};
 pub use one_time_pin::OneTimePin;
 pub use organizations::NewOrganization;
 pub use organizers::{NewOrganizerInput, OrganizerQuery, ProfileUpdate};
+pub use pin_check::PinCheck;
 pub use settings::SettingsPatch;
 pub use tokens::{token_hash, TOKEN_PREFIX};
 
@@ -65,7 +71,7 @@ use crate::rules::web_url::WebUrl;
 use dialbridge_store::Store;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Service-wide settings the services need from the config file.
 #[derive(Debug, Clone)]
@@ -83,9 +89,12 @@ pub struct ServiceConfig {
 pub struct AdminService {
     store: Store,
     config: ServiceConfig,
-    hasher: PinHasher,
+    // Shared with the blocking tasks that verify PINs off the async runtime.
+    hasher: Arc<PinHasher>,
     // A std mutex, held only while drawing digits, never across an await.
     rng: Mutex<StdRng>,
+    /// Where `.eml` files are written (no SMTP), for the mail list; see `with_eml_dir`.
+    eml_dir: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for AdminService {
@@ -114,8 +123,9 @@ impl AdminService {
         AdminService {
             store,
             config,
-            hasher,
+            hasher: Arc::new(hasher),
             rng: Mutex::new(rng),
+            eml_dir: None,
         }
     }
 

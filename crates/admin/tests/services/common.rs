@@ -7,13 +7,13 @@ use dialbridge_admin::services::*;
 use dialbridge_store::*;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use tempfile::TempDir;
 
 pub const NOW: i64 = 1_800_000_000;
 pub const SEED: u64 = 7;
 
 pub struct Fixture {
-    _dir: TempDir,
+    /// What keeps the database alive (a temp dir, or a PostgreSQL test database).
+    _keep: Box<dyn std::any::Any + Send + Sync>,
     pub svc: AdminService,
     pub platform: Caller,
 }
@@ -24,10 +24,18 @@ pub fn hasher() -> PinHasher {
 
 pub async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in_dir(dir.path())
-        .await
-        .unwrap()
-        .with_clock(|| NOW);
+    let store = Store::open_in_dir(dir.path()).await.unwrap();
+    fixture_with(store, Box::new(dir))
+}
+
+/// A fixture on one of the store harness's databases (SQLite or a real PostgreSQL).
+pub async fn fixture_on(db: crate::harness::TestDb) -> Fixture {
+    let store = db.store.clone();
+    fixture_with(store, Box::new(db))
+}
+
+fn fixture_with(store: Store, keep: Box<dyn std::any::Any + Send + Sync>) -> Fixture {
+    let store = store.with_clock(|| NOW);
     let config = ServiceConfig {
         default_sender: "dial-in@dialbridge.example".into(),
         public_base_url: WebUrl::parse("https://dial.example.com/").unwrap(),
@@ -35,7 +43,7 @@ pub async fn fixture() -> Fixture {
     };
     let svc = AdminService::with_rng(store, config, hasher(), StdRng::seed_from_u64(SEED));
     Fixture {
-        _dir: dir,
+        _keep: keep,
         svc,
         platform: Caller::platform_admin(Actor::system("test")),
     }
@@ -149,6 +157,7 @@ impl Fixture {
         let filter = AuditFilter {
             organization_id: Some(org.id),
             action: None,
+            ..AuditFilter::default()
         };
         let rows = self
             .svc

@@ -1,6 +1,7 @@
 use crate::common::*;
 use dialbridge_admin::rules::conference_id::ConferenceId;
 use dialbridge_admin::services::*;
+use dialbridge_store::Page;
 
 #[tokio::test]
 async fn the_enabled_mail_carries_the_whole_set_once() {
@@ -96,14 +97,13 @@ async fn each_change_sends_its_mail() {
         .await
         .unwrap();
     f.svc.disable_dial_in(&admin, ann.id).await.unwrap();
-    // While off, nothing is mailed.
+    // While off, nothing is mailed but a new PIN (see off_and_expiry.rs).
     let quiet = f
         .svc
-        .reset_pin(&admin, ann.id, PinChoice::Random)
+        .set_toll_free_allowed(&admin, ann.id, true)
         .await
         .unwrap();
-    assert!(quiet.mails.is_empty());
-    assert!(quiet.new_pin.is_some());
+    assert!(quiet.profile.toll_free_allowed);
 
     let subjects: Vec<String> = f
         .mails(&org)
@@ -185,4 +185,47 @@ async fn sender_is_the_override_or_the_service_default() {
         sender_address(&custom.settings, default),
         "calls@fabrikam.example"
     );
+}
+
+#[tokio::test]
+async fn the_mail_list_names_written_eml_files_and_keeps_organizations_apart() {
+    let f = fixture().await;
+    let org = f.org("Contoso").await;
+    let other = f.org("Fabrikam").await;
+    f.number("+1 415 555 0100", None).await;
+    f.enabled(&org, "Ann").await;
+    f.enabled(&other, "Bob").await;
+    let dir = tempfile::tempdir().unwrap();
+    let svc = f.svc.with_eml_dir(dir.path());
+    let query = MailQuery::default();
+    let listed = svc
+        .list_mail(&org_admin(&org), &query, Page::first(50))
+        .await
+        .unwrap();
+    assert_eq!(listed.total, 1);
+    let mail = &listed.items[0];
+    assert_eq!(mail.organization_id, Some(org.id));
+    assert_eq!(mail.eml_file, None);
+    std::fs::write(dir.path().join(format!("{}.eml", mail.id.0)), b"x").unwrap();
+    let again = svc
+        .list_mail(&read_only(&org), &query, Page::first(50))
+        .await
+        .unwrap();
+    assert_eq!(again.items[0].eml_file, Some(format!("{}.eml", mail.id.0)));
+    let asked_other = MailQuery {
+        organization_id: Some(other.id),
+        status: None,
+    };
+    assert_eq!(
+        code(
+            svc.list_mail(&org_admin(&org), &asked_other, Page::first(50))
+                .await
+        ),
+        "forbidden"
+    );
+    let all = svc
+        .list_mail(&f.platform, &query, Page::first(50))
+        .await
+        .unwrap();
+    assert_eq!(all.total, 2);
 }

@@ -3,11 +3,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+// The store's harness: runs a test on SQLite and on a PostgreSQL server it starts itself.
+#[allow(dead_code)]
+#[path = "../../../store/tests/store/harness.rs"]
+mod harness;
 
+mod acp_import;
 mod authorization;
 mod dial_in;
 mod licences;
 mod mails;
 mod meetings_and_calls;
 mod numbers;
+mod off_and_expiry;
 mod organizations;
+mod pin_entry;

@@ -84,12 +84,16 @@ async fn resolve_gives_the_call_path_what_it_needs() {
     assert!(t.pin.hash.is_some());
     assert_eq!(t.pin.policy.max_failures(), 25);
     assert!(!t.pin.is_locked(NOW));
-    assert!(hasher().verify(out.new_pin.unwrap().reveal(), t.pin.hash.as_ref().unwrap()));
+    assert!(hasher().verify(
+        out.new_pin.as_ref().unwrap().reveal(),
+        t.pin.hash.as_ref().unwrap()
+    ));
 
+    let pin = out.new_pin.as_ref().unwrap().reveal();
+    let wrong = if pin.starts_with('9') { "8" } else { "9" }.to_owned() + &pin[1..];
     for _ in 0..25 {
         f.svc
-            .store()
-            .record_pin_failure(out.organizer.id)
+            .verify_pin(out.organizer.id, &wrong, NOW)
             .await
             .unwrap();
     }

@@ -188,6 +188,7 @@ async fn reset_replaces_the_id_atomically(db: TestDb) {
             &AuditFilter {
                 organization_id: Some(a.id),
                 action: Some("conference_id.reset".into()),
+                ..AuditFilter::default()
             },
             Page::default(),
         )

@@ -87,6 +87,7 @@ pub async fn audit_actions(store: &Store, org: Option<OrganizationId>) -> Vec<St
     let filter = AuditFilter {
         organization_id: org,
         action: None,
+        ..AuditFilter::default()
     };
     let page = store.list_audit(&filter, Page::first(500)).await.unwrap();
     // Oldest first reads better in assertions.

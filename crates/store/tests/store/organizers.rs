@@ -308,51 +308,86 @@ async fn list_filters_by_provider_and_search_and_pages(db: TestDb) {
     );
 }
 
-async fn pin_failures_lock_and_success_unlocks(db: TestDb) {
-    let store = db.store.with_clock(|| 1_000);
-    let contoso = org(&store, "Contoso").await;
-    let mut fields = contoso.clone();
-    fields.settings.pin_max_failures = 3;
-    fields.settings.pin_lockout_seconds = 600;
-    let fields = OrganizationFields {
-        name: fields.name,
-        country: fields.country,
-        settings: fields.settings,
-    };
-    in_tx!(store, |tx| tx.update_organization(
-        &actor(),
-        contoso.id,
-        &fields
-    ))
-    .unwrap();
-    let ann = organizer(&store, contoso.id, "Ann").await;
+fn lockout(record: &str, failures: i32, locked_until: Option<i64>) -> PinLockoutWrite {
+    PinLockoutWrite {
+        lockout: Some(record.to_owned()),
+        failures,
+        locked_until,
+    }
+}
+
+async fn pin_lockout_is_a_compare_and_swap_that_admin_writes_clear(db: TestDb) {
+    let store = &db.store;
+    let contoso = org(store, "Contoso").await;
+    let ann = organizer(store, contoso.id, "Ann").await;
     in_tx!(store, |tx| tx.set_pin_hash(
         &actor(),
         ann.id,
         Some("$argon2id$h")
     ))
     .unwrap();
-
-    let first = store.record_pin_failure(ann.id).await.unwrap();
-    assert_eq!((first.failures, first.locked_until), (1, None));
-    store.record_pin_failure(ann.id).await.unwrap();
-    let third = store.record_pin_failure(ann.id).await.unwrap();
-    assert_eq!((third.failures, third.locked_until), (3, Some(1_600)));
-    assert_eq!(third.pin_hash.as_deref(), Some("$argon2id$h"));
+    let read = store.organizer_pin(ann.id).await.unwrap();
     assert_eq!(
-        store.organizer(ann.id).await.unwrap().pin_locked_until,
-        Some(1_600)
+        (read.failures, read.locked_until, read.lockout.as_deref()),
+        (0, None, None)
     );
 
-    in_tx!(store, |tx| tx.unlock_pin(&actor(), ann.id)).unwrap();
-    let state = store.organizer_pin(ann.id).await.unwrap();
-    assert_eq!((state.failures, state.locked_until), (0, None));
+    // The first write over the version read wins; a second one over the same version loses.
+    assert!(store
+        .save_pin_lockout(ann.id, read.version, &lockout("one", 1, None))
+        .await
+        .unwrap());
+    assert!(!store
+        .save_pin_lockout(ann.id, read.version, &lockout("lost", 1, None))
+        .await
+        .unwrap());
+    let after = store.organizer_pin(ann.id).await.unwrap();
+    assert_eq!(after.lockout.as_deref(), Some("one"));
+    assert_eq!(after.pin_hash.as_deref(), Some("$argon2id$h"));
+    assert!(after.version > read.version);
+    assert!(store
+        .save_pin_lockout(ann.id, after.version, &lockout("two", 25, Some(4_600)))
+        .await
+        .unwrap());
+    let locked = store.organizer(ann.id).await.unwrap();
+    assert_eq!(
+        (locked.pin_failures, locked.pin_locked_until),
+        (25, Some(4_600))
+    );
 
-    store.record_pin_failure(ann.id).await.unwrap();
-    store.record_pin_success(ann.id).await.unwrap();
-    assert_eq!(store.organizer_pin(ann.id).await.unwrap().failures, 0);
+    // An admin unlock clears the record and bumps the version: an attempt computed before it
+    // is not applied after it.
+    let before_unlock = store.organizer_pin(ann.id).await.unwrap();
+    in_tx!(store, |tx| tx.unlock_pin(&actor(), ann.id)).unwrap();
+    let unlocked = store.organizer_pin(ann.id).await.unwrap();
+    assert_eq!(
+        (unlocked.failures, unlocked.locked_until, unlocked.lockout),
+        (0, None, None)
+    );
+    assert!(!store
+        .save_pin_lockout(ann.id, before_unlock.version, &lockout("stale", 26, None))
+        .await
+        .unwrap());
+
+    // So does a PIN reset.
+    store
+        .save_pin_lockout(ann.id, unlocked.version, &lockout("three", 3, None))
+        .await
+        .unwrap();
+    in_tx!(store, |tx| tx.set_pin_hash(
+        &actor(),
+        ann.id,
+        Some("$argon2id$new")
+    ))
+    .unwrap();
+    let reset = store.organizer_pin(ann.id).await.unwrap();
+    assert_eq!((reset.failures, reset.lockout), (0, None));
+    assert_eq!(reset.pin_hash.as_deref(), Some("$argon2id$new"));
+
     assert!(matches!(
-        store.record_pin_failure(OrganizerId(424242)).await,
+        store
+            .save_pin_lockout(OrganizerId(424242), 0, &lockout("x", 1, None))
+            .await,
         Err(StoreError::NotFound { .. })
     ));
 }
@@ -363,5 +398,5 @@ backend_tests!(
     default_numbers_must_be_visible_and_of_the_right_kind,
     switching_to_an_acp_drops_the_dialbridge_id_and_pin,
     list_filters_by_provider_and_search_and_pages,
-    pin_failures_lock_and_success_unlocks,
+    pin_lockout_is_a_compare_and_swap_that_admin_writes_clear,
 );

@@ -94,6 +94,7 @@ async fn several_writes_commit_together_with_their_mail(db: TestDb) {
             &AuditFilter {
                 organization_id: Some(a.id),
                 action: Some("organizer.pin_reset".into()),
+                ..AuditFilter::default()
             },
             Page::default(),
         )
@@ -164,12 +165,66 @@ async fn audit_list_filters_and_pages_newest_first(db: TestDb) {
     let only_a = AuditFilter {
         organization_id: Some(a.id),
         action: Some("organizer.create".into()),
+        ..AuditFilter::default()
     };
     let page = store.list_audit(&only_a, Page::new(2, 0)).await.unwrap();
     assert_eq!(page.total, 3);
     assert_eq!(page.items.len(), 2);
     assert!(page.items[0].id > page.items[1].id, "newest first");
     assert_eq!(page.items[0].details["after"]["name"], "Cat");
+
+    // By entity kind or one entity, by actor, and since a time.
+    let ann = &store
+        .list_audit(&only_a, Page::new(1, 2))
+        .await
+        .unwrap()
+        .items[0];
+    let by = |f: AuditFilter| async move { store.list_audit(&f, Page::default()).await.unwrap() };
+    let kind = by(AuditFilter {
+        organization_id: Some(a.id),
+        entity: Some("organizer".into()),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!(kind.total, 3);
+    let one = by(AuditFilter {
+        entity: Some(ann.target.clone()),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!((one.total, one.items[0].id), (1, ann.id));
+    // LIKE's wildcards in an entity are literal.
+    let wild = by(AuditFilter {
+        entity: Some("org%".into()),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!(wild.total, 0);
+    let by_actor = by(AuditFilter {
+        actor: Some(ann.actor.clone()),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert!(by_actor.total >= 4);
+    let nobody = by(AuditFilter {
+        actor: Some("someone-else".into()),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!(nobody.total, 0);
+    let newest = by(AuditFilter::default()).await.items[0].at;
+    let later = by(AuditFilter {
+        since: Some(newest + 1),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert_eq!(later.total, 0);
+    let from = by(AuditFilter {
+        since: Some(ann.at),
+        ..AuditFilter::default()
+    })
+    .await;
+    assert!(from.total >= 4);
 }
 
 backend_tests!(
