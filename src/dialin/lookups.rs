@@ -4,8 +4,7 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use dialbridge_admin::rules::pin::PinHasher;
-use dialbridge_admin::services::AdminService;
+use dialbridge_admin::services::{AdminService, PinCheck};
 use dialbridge_conference::ivr::{FoundConference, LookupResult, PinDigits, PinResult, RequestId};
 use dialbridge_conference::speech::Language;
 use dialbridge_sip::endpoint::CallHandle;
@@ -75,7 +74,7 @@ impl Lookups {
         let admin = Arc::clone(&self.admin);
         let answers = self.answers.clone();
         tokio::spawn(async move {
-            let result = match admin.resolve(&digits).await {
+            let result = match admin.resolve_at(&digits, unix_now()).await {
                 Ok(Some(target)) => {
                     let key = match target.meeting_id {
                         Some(meeting) => format!("meeting:{meeting:?}"),
@@ -106,21 +105,26 @@ impl Lookups {
         });
     }
 
+    /// Checks the PIN against the stored hash and counts the attempt for the lockout across
+    /// calls (the admin service runs argon2 off the async workers).
     pub fn pin(&self, call: CallHandle, request: RequestId, meeting: Joinable, pin: PinDigits) {
+        let admin = Arc::clone(&self.admin);
         let answers = self.answers.clone();
-        let hash = meeting.target.as_ref().and_then(|t| t.pin.hash.clone());
+        let organizer = meeting.target.as_ref().map(|target| target.organizer_id);
         tokio::spawn(async move {
-            let result = match hash {
+            let result = match organizer {
                 None => PinResult::Wrong,
-                // argon2 is deliberately slow: keep it off the async workers.
-                Some(hash) => match tokio::task::spawn_blocking(move || {
-                    PinHasher::default().verify(pin.expose(), &hash)
-                })
-                .await
-                {
-                    Ok(true) => PinResult::Correct,
-                    Ok(false) => PinResult::Wrong,
-                    Err(_) => PinResult::Unavailable,
+                Some(organizer) => match admin.verify_pin(organizer, pin.expose(), unix_now()).await {
+                    Ok(PinCheck::Ok) => PinResult::Correct,
+                    Ok(PinCheck::Wrong { .. } | PinCheck::NoPin) => PinResult::Wrong,
+                    Ok(PinCheck::Locked { until }) => {
+                        tracing::info!(%call, until, "organizer PIN entry is locked");
+                        PinResult::Locked
+                    }
+                    Err(error) => {
+                        tracing::warn!(%call, %error, "PIN check failed");
+                        PinResult::Unavailable
+                    }
                 },
             };
             let _ = answers.send(DialInInput::Pin {
