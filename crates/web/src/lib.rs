@@ -116,6 +116,10 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
         .route("/organizers", get(pages::organizers::list))
         .route("/organizers/{id}", get(pages::organizer::show))
         .route("/organizers/{id}/{action}", post(pages::organizer::act))
+        .route(
+            "/numbers",
+            get(pages::numbers::list).post(pages::numbers::add),
+        )
         .route("/static/app.css", get(pages::stylesheet))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -208,6 +208,16 @@ async fn sign_in_find_an_organizer_and_reset_their_pin() {
         .contains("The PIN was reset."));
     screenshot(&client, "organizer-new-pin").await;
 
+    client
+        .find(Locator::LinkText("Dial-in numbers"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Dial-in numbers");
+    screenshot(&client, "dial-in-numbers").await;
+
     // Narrow screen: the same page still reads top to bottom.
     client.set_window_size(390, 844).await.unwrap();
     client

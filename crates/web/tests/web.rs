@@ -507,3 +507,54 @@ async fn stylesheet_and_unknown_pages() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("There is no page at this address."));
 }
+
+#[tokio::test]
+async fn dial_in_numbers_are_listed_and_added_with_errors_next_to_the_form() {
+    let f = fixture().await;
+    let mut client = signed_in(&f).await;
+    let list = client.get("/numbers").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("2 numbers"));
+    assert!(list.body.contains("+442071838750"));
+    let csrf = csrf_of(&list.body);
+    let bad = client
+        .post(
+            "/numbers",
+            vec![
+                ("csrf", &csrf),
+                ("number", "+1 555"),
+                ("city", "Gotham"),
+                ("primary_language", "en-US"),
+                ("trunk", "carrier-a"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("id=\"add-error\""));
+    assert!(
+        bad.body.contains("value=\"Gotham\""),
+        "what was typed stays"
+    );
+    assert!(client.get("/numbers").await.body.contains("2 numbers"));
+    let good = client
+        .post(
+            "/numbers",
+            vec![
+                ("csrf", &csrf),
+                ("number", "+12125550199"),
+                ("kind", "toll"),
+                ("city", "New York"),
+                ("primary_language", "en-US"),
+                ("secondary_languages", "es-ES"),
+                ("organization", &f.org.id.to_string()),
+                ("trunk", "carrier-a"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+    let list = client.get("/numbers").await;
+    assert!(list.body.contains("Added +12125550199."));
+    assert!(list.body.contains("3 numbers"));
+    assert!(list.body.contains("en-US, es-ES"));
+    assert!(list.body.contains("Acme Corp"));
+}
