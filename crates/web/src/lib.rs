@@ -120,6 +120,11 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
             "/numbers",
             get(pages::numbers::list).post(pages::numbers::add),
         )
+        .route(
+            "/numbers/{id}",
+            get(pages::number::show).post(pages::number::save),
+        )
+        .route("/numbers/{id}/remove", post(pages::number::remove))
         .route("/static/app.css", get(pages::stylesheet))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

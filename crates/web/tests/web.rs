@@ -558,3 +558,67 @@ async fn dial_in_numbers_are_listed_and_added_with_errors_next_to_the_form() {
     assert!(list.body.contains("en-US, es-ES"));
     assert!(list.body.contains("Acme Corp"));
 }
+
+#[tokio::test]
+async fn a_dial_in_number_is_edited_and_a_number_in_use_is_not_removed() {
+    let f = fixture().await;
+    let mut client = signed_in(&f).await;
+    let toll = f.organizer.profile.default_toll_number.unwrap();
+    let path = format!("/numbers/{toll}");
+    let page = client.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("value=\"San Francisco\""));
+    let csrf = csrf_of(&page.body);
+    let form = |secondary: &'static str| {
+        vec![
+            ("kind", "toll"),
+            ("city", "Oakland"),
+            ("primary_language", "en-US"),
+            ("secondary_languages", secondary),
+            ("organization", ""),
+            ("trunk", "carrier-a"),
+        ]
+    };
+    let mut bad = form("es-ES, fr-FR, de-DE, it-IT, ja-JP");
+    bad.push(("csrf", &csrf));
+    let refused = client.post(&path, bad).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"edit-error\""));
+    assert!(
+        refused.body.contains("value=\"Oakland\""),
+        "what was typed stays"
+    );
+    let unchanged = f
+        .svc
+        .dial_in_number(&support::system(), toll)
+        .await
+        .unwrap();
+    assert_eq!(unchanged.fields.city.as_deref(), Some("San Francisco"));
+    let mut good = form("es-ES, fr-FR");
+    good.push(("csrf", &csrf));
+    let saved = client.post(&path, good).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let changed = f
+        .svc
+        .dial_in_number(&support::system(), toll)
+        .await
+        .unwrap();
+    assert_eq!(changed.fields.city.as_deref(), Some("Oakland"));
+    assert_eq!(changed.fields.secondary_languages, ["es-ES", "fr-FR"]);
+    // The organizer's default toll number cannot go.
+    let remove = client
+        .post(&format!("{path}/remove"), vec![("csrf", &csrf)])
+        .await;
+    assert_eq!(
+        remove.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        remove.body
+    );
+    assert!(remove.body.contains("id=\"remove-error\""));
+}

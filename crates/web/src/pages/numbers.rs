@@ -19,6 +19,7 @@ use std::collections::HashMap;
 const PAGE_SIZE: u32 = 50;
 
 struct Row {
+    id: i64,
     e164: String,
     kind: &'static str,
     country: String,
@@ -102,6 +103,7 @@ async fn gather(
             let mut languages = vec![n.fields.primary_language.clone()];
             languages.extend(n.fields.secondary_languages.iter().cloned());
             Row {
+                id: n.id.0,
                 e164: n.fields.e164,
                 kind: match n.fields.kind {
                     NumberKind::Toll => "toll",
