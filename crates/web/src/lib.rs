@@ -125,6 +125,8 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
             get(pages::number::show).post(pages::number::save),
         )
         .route("/numbers/{id}/remove", post(pages::number::remove))
+        .route("/licences", get(pages::licences::show))
+        .route("/licences/{id}", post(pages::licences::set_seats))
         .route("/static/app.css", get(pages::stylesheet))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -217,6 +217,15 @@ async fn sign_in_find_an_organizer_and_reset_their_pin() {
         .unwrap();
     assert_eq!(text_of(&client, "h1").await, "Dial-in numbers");
     screenshot(&client, "dial-in-numbers").await;
+    client
+        .find(Locator::LinkText("Licences"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Licences");
+    screenshot(&client, "licences").await;
 
     // Narrow screen: the same page still reads top to bottom.
     client.set_window_size(390, 844).await.unwrap();

@@ -622,3 +622,48 @@ async fn a_dial_in_number_is_edited_and_a_number_in_use_is_not_removed() {
     );
     assert!(remove.body.contains("id=\"remove-error\""));
 }
+
+#[tokio::test]
+async fn licence_seats_are_set_and_never_below_those_assigned() {
+    let f = fixture().await;
+    let mut client = signed_in(&f).await;
+    let page = client.get("/licences").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = csrf_of(&page.body);
+    let path = format!("/licences/{}", f.org.id);
+    let below = client
+        .post(&path, vec![("csrf", &csrf), ("seats", "0")])
+        .await;
+    assert_eq!(
+        below.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        below.body
+    );
+    assert!(below
+        .body
+        .contains(&format!("id=\"seats-error-{}\"", f.org.id)));
+    assert!(
+        below.body.contains("1 licences are assigned"),
+        "{}",
+        below.body
+    );
+    let garbage = client
+        .post(&path, vec![("csrf", &csrf), ("seats", "many")])
+        .await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        garbage.body.contains("value=\"many\""),
+        "what was typed stays"
+    );
+    let saved = client
+        .post(&path, vec![("csrf", &csrf), ("seats", "7")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let pool = f
+        .svc
+        .licence_pool(&support::system(), f.org.id)
+        .await
+        .unwrap();
+    assert_eq!((pool.seats_bought, pool.seats_assigned), (7, 1));
+}

@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub(crate) mod dashboard;
+pub(crate) mod licences;
 pub(crate) mod number;
 pub(crate) mod numbers;
 pub(crate) mod organizer;
