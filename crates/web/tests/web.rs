@@ -667,3 +667,58 @@ async fn licence_seats_are_set_and_never_below_those_assigned() {
         .unwrap();
     assert_eq!((pool.seats_bought, pool.seats_assigned), (7, 1));
 }
+
+#[tokio::test]
+async fn switching_to_a_third_party_provider_is_checked_first_and_shows_its_details() {
+    let f = fixture().await;
+    let mut client = signed_in(&f).await;
+    let page_path = format!("/organizers/{}", f.organizer.id);
+    let page = client.get(&page_path).await;
+    assert!(
+        page.body.contains("class=\"invitation\""),
+        "invitation preview"
+    );
+    assert!(page
+        .body
+        .contains(f.organizer.conference_id.as_deref().unwrap()));
+    let csrf = csrf_of(&page.body);
+    let acp = |toll: &'static str| {
+        vec![
+            ("provider", "acp"),
+            ("acp_name", "TeleConf"),
+            ("acp_toll", toll),
+            ("acp_toll_free", ""),
+            ("acp_passcode", "998877"),
+            ("acp_url", "https://teleconf.example/join"),
+        ]
+    };
+    let mut bad = acp("0800 nope");
+    bad.push(("csrf", &csrf));
+    let refused = client.post(&format!("{page_path}/provider"), bad).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"provider-error\""));
+    let still = f
+        .svc
+        .organizer(&support::system(), f.organizer.id)
+        .await
+        .unwrap();
+    assert_eq!(still.conference_id, f.organizer.conference_id);
+    let mut good = acp("+14155550123");
+    good.push(("csrf", &csrf));
+    let saved = client.post(&format!("{page_path}/provider"), good).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = client.get(&page_path).await;
+    assert!(page.body.contains("TeleConf (third-party)"));
+    assert!(page.body.contains("value=\"998877\""));
+    let after = f
+        .svc
+        .organizer(&support::system(), f.organizer.id)
+        .await
+        .unwrap();
+    assert_eq!(after.conference_id, None, "our conference ID is gone");
+}

@@ -10,8 +10,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use dialbridge_admin::rules::provider::AcpDetails;
 use dialbridge_admin::services::{
-    DefaultNumbers, DialInOutcome, PinChoice, ServiceError, ServiceResult,
+    DefaultNumbers, DialInOutcome, PinChoice, ProviderChoice, ServiceError, ServiceResult,
 };
 use dialbridge_store::{
     DialInNumber, DialInNumberId, DialOutPolicy, LicencePool, NumberKind, Organizer, OrganizerId,
@@ -51,6 +52,9 @@ struct OrganizerPage {
     new_pin: Option<Zeroizing<String>>,
     /// The form that failed and why.
     failed: Option<(&'static str, String)>,
+    /// The dial-in text of the organizer's invitations, when they have something to dial.
+    invitation: Option<String>,
+    passcode: String,
 }
 
 impl OrganizerPage {
@@ -151,6 +155,15 @@ async fn gather(
             url: acp.url.clone().unwrap_or_default(),
         }),
     };
+    let invitation = svc
+        .organizer_invitation(caller, id)
+        .await
+        .ok()
+        .map(|i| i.text);
+    let passcode = match &organizer.provider {
+        Provider::Acp(acp) => acp.participant_passcode.clone().unwrap_or_default(),
+        Provider::Dialbridge => String::new(),
+    };
     let title = organizer.profile.name.clone();
     Ok(OrganizerPage {
         layout: super::layout(web, admin, title, "organizers"),
@@ -164,6 +177,8 @@ async fn gather(
         organizer,
         new_pin,
         failed,
+        invitation,
+        passcode,
     })
 }
 
@@ -205,6 +220,43 @@ pub(crate) struct ActionForm {
     anonymous_start: Option<String>,
     #[serde(default)]
     dial_out_policy: String,
+    /// `dialbridge` or `acp`.
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    acp_name: String,
+    #[serde(default)]
+    acp_toll: String,
+    /// Comma-separated.
+    #[serde(default)]
+    acp_toll_free: String,
+    #[serde(default)]
+    acp_passcode: String,
+    #[serde(default)]
+    acp_url: String,
+}
+
+/// The provider the form asks for; ACP details are checked by the rules first.
+fn provider_choice(form: &ActionForm) -> ServiceResult<ProviderChoice> {
+    if form.provider != "acp" {
+        return Ok(ProviderChoice::Dialbridge);
+    }
+    let toll_free: Vec<&str> = form
+        .acp_toll_free
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let url = form.acp_url.trim();
+    AcpDetails::new(
+        &form.acp_name,
+        &form.acp_toll,
+        &toll_free,
+        &form.acp_passcode,
+        (!url.is_empty()).then_some(url),
+    )
+    .map(ProviderChoice::ThirdParty)
+    .map_err(|e| ServiceError::Invalid(e.to_string()))
 }
 
 /// What an action did.
@@ -307,6 +359,13 @@ async fn perform(
                 .await
                 .map(|_| Done::Notice("The dial-out policy was saved."))
                 .map_err(|e| ("dial-out-policy", e))
+        }
+        "provider" => {
+            let choice = provider_choice(&form).map_err(|e| ("provider", e))?;
+            svc.set_provider(caller, id, choice)
+                .await
+                .map(|o| after(o, "The provider was saved."))
+                .map_err(|e| ("provider", e))
         }
         "assign-licence" => svc
             .assign_licence(caller, id)
