@@ -125,6 +125,11 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
             get(pages::number::show).post(pages::number::save),
         )
         .route("/numbers/{id}/remove", post(pages::number::remove))
+        .route("/organizations/{id}", get(pages::organization::show))
+        .route(
+            "/organizations/{id}/settings",
+            post(pages::organization::save),
+        )
         .route("/licences", get(pages::licences::show))
         .route("/licences/{id}", post(pages::licences::set_seats))
         .route("/static/app.css", get(pages::stylesheet))

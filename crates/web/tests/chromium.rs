@@ -218,13 +218,13 @@ async fn sign_in_find_an_organizer_and_reset_their_pin() {
     assert_eq!(text_of(&client, "h1").await, "Dial-in numbers");
     screenshot(&client, "dial-in-numbers").await;
     client
-        .find(Locator::LinkText("Licences"))
+        .find(Locator::LinkText("Organizations"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    assert_eq!(text_of(&client, "h1").await, "Licences");
+    assert_eq!(text_of(&client, "h1").await, "Organizations and licences");
     screenshot(&client, "licences").await;
 
     // Narrow screen: the same page still reads top to bottom.

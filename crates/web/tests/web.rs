@@ -722,3 +722,61 @@ async fn switching_to_a_third_party_provider_is_checked_first_and_shows_its_deta
         .unwrap();
     assert_eq!(after.conference_id, None, "our conference ID is gone");
 }
+
+#[tokio::test]
+async fn organization_settings_are_checked_whole_and_saved() {
+    let f = fixture().await;
+    let mut client = signed_in(&f).await;
+    let path = format!("/organizations/{}", f.org.id);
+    let page = client.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(
+        "id=\"send_emails\" name=\"send_emails\" type=\"checkbox\" value=\"on\" checked"
+    ));
+    let csrf = csrf_of(&page.body);
+    let form = |pin_length: &'static str| {
+        vec![
+            ("sender_address", "dial-in@acme.example"),
+            ("announcements", "off"),
+            ("pin_length", pin_length),
+            ("conference_id_length", "8"),
+        ]
+    };
+    let mut typo = form("six");
+    typo.push(("csrf", &csrf));
+    let refused = client.post(&format!("{path}/settings"), typo).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"pin_length-error\""));
+    let mut too_short = form("3");
+    too_short.push(("csrf", &csrf));
+    let refused = client.post(&format!("{path}/settings"), too_short).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"settings-error\""));
+    let unchanged = f
+        .svc
+        .organization(&support::system(), f.org.id)
+        .await
+        .unwrap();
+    assert!(unchanged.settings.send_emails, "nothing half-saved");
+    let mut good = form("6");
+    good.push(("csrf", &csrf));
+    let saved = client.post(&format!("{path}/settings"), good).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let org = f
+        .svc
+        .organization(&support::system(), f.org.id)
+        .await
+        .unwrap();
+    assert!(!org.settings.send_emails, "an unticked box is off");
+    assert_eq!(org.settings.pin_length, 6);
+    assert_eq!(org.settings.conference_id_length, 8);
+    assert_eq!(
+        org.settings.sender_address.as_deref(),
+        Some("dial-in@acme.example")
+    );
+}

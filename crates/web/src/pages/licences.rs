@@ -70,7 +70,7 @@ async fn gather(
         });
     }
     Ok(LicencesPage {
-        layout: super::layout(web, admin, "Licences", "licences"),
+        layout: super::layout(web, admin, "Organizations and licences", "licences"),
         lines,
         may_set: caller.role() == Role::PlatformAdmin,
         failed,

@@ -4,6 +4,7 @@ pub(crate) mod dashboard;
 pub(crate) mod licences;
 pub(crate) mod number;
 pub(crate) mod numbers;
+pub(crate) mod organization;
 pub(crate) mod organizer;
 pub(crate) mod organizers;
 pub(crate) mod sign_in;
