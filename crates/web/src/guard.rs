@@ -1,0 +1,179 @@
+//! Runs before every page: finds the session from its cookie, refuses a POST whose `csrf`
+//! field is not the session's token (403, before any handler or service runs), notes the
+//! source address for the sign-in limits, and adds the security headers to every answer.
+
+use crate::render;
+use crate::session::{SessionView, SignedIn};
+use crate::token::same_token;
+use crate::Web;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{self, HeaderValue};
+use axum::http::request::Parts;
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+pub(crate) const SESSION_COOKIE: &str = "dialbridge_session";
+
+/// Forms here are a few fields; anything larger is not ours.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The request's session, if its cookie names a live one.
+#[derive(Debug, Clone)]
+pub(crate) struct CurrentSession(pub Option<SessionView>);
+
+/// The peer address, when the server was started with connect info.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Source(pub Option<IpAddr>);
+
+/// A signed-in admin: handlers taking this never run for anyone else, who is sent to the
+/// sign-in page instead.
+#[derive(Debug, Clone)]
+pub(crate) struct Admin {
+    pub session: SessionView,
+    pub who: SignedIn,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
+        let session = parts
+            .extensions
+            .get::<CurrentSession>()
+            .and_then(|current| current.0.clone());
+        match session {
+            Some(session) => match session.signed_in.clone() {
+                Some(who) => Ok(Admin { session, who }),
+                None => Err(Redirect::to("/sign-in").into_response()),
+            },
+            None => Err(Redirect::to("/sign-in").into_response()),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentSession {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<CurrentSession>()
+            .cloned()
+            .unwrap_or(CurrentSession(None)))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Source {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Source(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}
+
+/// The session cookie: `HttpOnly` (no script reads it), `SameSite=Strict` (no other site's
+/// page sends it), `Secure` on https, no expiry (gone when the browser closes).
+pub(crate) fn session_cookie(web: &Web, id: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, id))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(web.settings().secure_cookies)
+        .build()
+}
+
+pub(crate) fn removal_cookie() -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, "")).path("/").build()
+}
+
+fn csrf_field(body: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(name, _)| name == "csrf")
+        .map(|(_, value)| value)
+}
+
+pub(crate) async fn guard(
+    State(web): State<Web>,
+    jar: CookieJar,
+    request: Request,
+    next: Next,
+) -> Response {
+    let now = Instant::now();
+    let session = jar
+        .get(SESSION_COOKIE)
+        .and_then(|cookie| web.sessions().get(cookie.value(), now));
+    let (mut parts, body) = request.into_parts();
+    let body = if parts.method == Method::POST {
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+            return render::status_page(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "Too large",
+                "This form sent more than the admin center accepts.",
+            );
+        };
+        let sent = csrf_field(&bytes);
+        let valid = match (&session, sent) {
+            (Some(session), Some(sent)) => same_token(&session.csrf, &sent),
+            _ => false,
+        };
+        if !valid {
+            return render::status_page(
+                axum::http::StatusCode::FORBIDDEN,
+                "Form expired",
+                "This form is not from your current session (it may be old, or from another site). Go back, reload the page and try again.",
+            );
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+    parts.extensions.insert(CurrentSession(session));
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    // Pages can carry a PIN shown once: never kept by the browser or a proxy.
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_field_is_found_among_others() {
+        assert_eq!(
+            csrf_field(b"email=a%40b&csrf=abc&password=x").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(csrf_field(b"email=a"), None);
+        assert_eq!(csrf_field(b"\xff\xfe"), None);
+    }
+}

@@ -1,0 +1,182 @@
+//! An organization's settings: mail, anonymous start default, announcements, name
+//! recording, number masking, PIN and conference ID lengths. One form, one service call: the
+//! patch is checked whole by the rules and saved in one transaction, or not at all.
+
+use crate::guard::Admin;
+use crate::render::{self, Layout};
+use crate::Web;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use dialbridge_admin::services::{ServiceError, ServiceResult, SettingsPatch};
+use dialbridge_store::{Announcements, OrganizationId, Role};
+use serde::Deserialize;
+
+/// The form as typed (checkboxes are present when ticked).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SettingsForm {
+    #[serde(default)]
+    send_emails: Option<String>,
+    #[serde(default)]
+    sender_address: String,
+    #[serde(default)]
+    anonymous_start_default: Option<String>,
+    #[serde(default)]
+    announcements: String,
+    #[serde(default)]
+    record_names: Option<String>,
+    #[serde(default)]
+    mask_phone_numbers: Option<String>,
+    #[serde(default)]
+    pin_length: String,
+    #[serde(default)]
+    conference_id_length: String,
+}
+
+#[derive(Template)]
+#[template(path = "organization.html")]
+struct OrganizationPage {
+    layout: Layout,
+    id: i64,
+    name: String,
+    country: String,
+    may_write: bool,
+    form: SettingsForm,
+    /// The field that was wrong (empty: the form as a whole) and why.
+    failed: Option<(&'static str, String)>,
+}
+
+impl OrganizationPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        match &self.failed {
+            Some((name, message)) if *name == field => Some(message),
+            _ => None,
+        }
+    }
+}
+
+async fn gather(
+    web: &Web,
+    admin: &Admin,
+    id: OrganizationId,
+    form: Option<SettingsForm>,
+    failed: Option<(&'static str, String)>,
+) -> ServiceResult<OrganizationPage> {
+    let caller = &admin.who.caller;
+    let org = web.admin().organization(caller, id).await?;
+    let s = &org.settings;
+    let tick = |on: bool| on.then(|| "on".to_owned());
+    let form = form.unwrap_or_else(|| SettingsForm {
+        send_emails: tick(s.send_emails),
+        sender_address: s.sender_address.clone().unwrap_or_default(),
+        anonymous_start_default: tick(s.anonymous_start_default),
+        announcements: s.announcements.as_str().to_owned(),
+        record_names: tick(s.record_names),
+        mask_phone_numbers: tick(s.mask_phone_numbers),
+        pin_length: s.pin_length.to_string(),
+        conference_id_length: s.conference_id_length.to_string(),
+    });
+    Ok(OrganizationPage {
+        layout: super::layout(web, admin, org.name.clone(), "licences"),
+        id: org.id.0,
+        name: org.name,
+        country: org.country,
+        may_write: caller.role() != Role::ReadOnly,
+        form,
+        failed,
+    })
+}
+
+async fn respond(
+    web: &Web,
+    admin: &Admin,
+    id: OrganizationId,
+    status: StatusCode,
+    form: Option<SettingsForm>,
+    failed: Option<(&'static str, String)>,
+) -> Response {
+    match gather(web, admin, id, form, failed).await {
+        Ok(page) => render::page(status, &page),
+        Err(error) => render::service_error(&error, super::layout(web, admin, "", "licences")),
+    }
+}
+
+pub(crate) async fn show(State(web): State<Web>, admin: Admin, Path(id): Path<String>) -> Response {
+    match id.parse::<i64>() {
+        Ok(id) => respond(&web, &admin, OrganizationId(id), StatusCode::OK, None, None).await,
+        Err(_) => super::not_found().await,
+    }
+}
+
+fn digits(field: &'static str, text: &str) -> Result<u8, (&'static str, ServiceError)> {
+    text.trim().parse::<u8>().map_err(|_| {
+        (
+            field,
+            ServiceError::Invalid("enter a number of digits".to_owned()),
+        )
+    })
+}
+
+fn patch(form: &SettingsForm) -> Result<SettingsPatch, (&'static str, ServiceError)> {
+    let announcements = Announcements::parse(form.announcements.trim()).map_err(|_| {
+        (
+            "announcements",
+            ServiceError::Invalid("choose tones, names or off".to_owned()),
+        )
+    })?;
+    let sender = form.sender_address.trim();
+    Ok(SettingsPatch {
+        send_emails: Some(form.send_emails.is_some()),
+        sender_address: Some((!sender.is_empty()).then(|| sender.to_owned())),
+        anonymous_start_default: Some(form.anonymous_start_default.is_some()),
+        announcements: Some(announcements),
+        record_names: Some(form.record_names.is_some()),
+        mask_phone_numbers: Some(form.mask_phone_numbers.is_some()),
+        pin_length: Some(digits("pin_length", &form.pin_length)?),
+        conference_id_length: Some(digits("conference_id_length", &form.conference_id_length)?),
+        ..SettingsPatch::default()
+    })
+}
+
+pub(crate) async fn save(
+    State(web): State<Web>,
+    admin: Admin,
+    Path(id): Path<String>,
+    Form(form): Form<SettingsForm>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>().map(OrganizationId) else {
+        return super::not_found().await;
+    };
+    let saved = match patch(&form) {
+        Ok(patch) => web
+            .admin()
+            .update_organization_settings(&admin.who.caller, id, &patch)
+            .await
+            .map_err(|e| ("", e)),
+        Err(failed) => Err(failed),
+    };
+    match saved {
+        Ok(_) => {
+            web.sessions()
+                .set_notice(&admin.session.id, "The settings were saved.".to_owned());
+            Redirect::to(&format!("/organizations/{id}")).into_response()
+        }
+        Err((_, error @ (ServiceError::Forbidden | ServiceError::NotFound { .. }))) => {
+            render::service_error(&error, super::layout(&web, &admin, "", "licences"))
+        }
+        Err((field, error)) => {
+            let status = render::status_of(&error);
+            respond(
+                &web,
+                &admin,
+                id,
+                status,
+                Some(form),
+                Some((field, error.to_string())),
+            )
+            .await
+        }
+    }
+}

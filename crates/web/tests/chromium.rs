@@ -1,0 +1,243 @@
+//! The admin center in real headless Chromium, driven over WebDriver (`chromedriver`): sign
+//! in, find an organizer, reset their PIN and see it. Saves screenshots of the main pages in
+//! `docs/screenshots/`. Everything is on loopback: the router on an ephemeral port inside
+//! this test, chromedriver on another.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`scripts/install-test-deps`).
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use support::{fixture, ADMIN_EMAIL, PASSWORD};
+use tokio::net::TcpListener;
+use tokio::process::{Child, Command};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// chromedriver on a free loopback port, killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+async fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+async fn start_driver() -> Driver {
+    assert!(
+        std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
+        "this test needs chromium and chromium-driver: run scripts/install-test-deps"
+    );
+    let port = free_port().await;
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .arg("--allowed-ips=127.0.0.1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Driver { child, url };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_owned(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--window-size=1280,900"],
+        }),
+    );
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap()
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_find_an_organizer_and_reset_their_pin() {
+    let f = fixture().await;
+    for name in ["Grace Hopper", "Alan Turing", "Edsger Dijkstra"] {
+        support::new_organizer(&f.svc, &f.org, name).await;
+    }
+    let app = support::app(
+        &f.svc,
+        dialbridge_web::WebSettings::for_public_url("http://127.0.0.1/"),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+
+    let driver = start_driver().await;
+    let client = browser(&driver).await;
+
+    // Not signed in: the dashboard sends us to the sign-in page.
+    client.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(client.current_url().await.unwrap().path(), "/sign-in");
+    screenshot(&client, "sign-in").await;
+    client
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN_EMAIL)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Dashboard");
+    screenshot(&client, "dashboard").await;
+
+    // Find the organizer through the Dial-in users search.
+    client
+        .find(Locator::LinkText("Dial-in users"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#q"))
+        .await
+        .unwrap()
+        .send_keys("lovelace")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.filters button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text_of(&client, "#count").await.contains("of 1 organizers"));
+    screenshot(&client, "dial-in-users").await;
+    client
+        .find(Locator::LinkText("Ada Lovelace"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Ada Lovelace");
+    screenshot(&client, "organizer").await;
+
+    // Reset the PIN: the new one is shown, once.
+    client
+        .find(Locator::Css("form[action$='/reset-pin'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let pin = text_of(&client, "#new-pin").await;
+    assert_eq!(pin.len(), 5, "{pin}");
+    assert!(pin.chars().all(|c| c.is_ascii_digit()), "{pin}");
+    assert!(text_of(&client, "p.notice")
+        .await
+        .contains("The PIN was reset."));
+    screenshot(&client, "organizer-new-pin").await;
+
+    client
+        .find(Locator::LinkText("Dial-in numbers"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Dial-in numbers");
+    screenshot(&client, "dial-in-numbers").await;
+    client
+        .find(Locator::LinkText("Organizations"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Organizations and licences");
+    screenshot(&client, "licences").await;
+
+    // Narrow screen: the same page still reads top to bottom.
+    client.set_window_size(390, 844).await.unwrap();
+    client
+        .goto(&format!("{base}/organizers/{}", f.organizer.id))
+        .await
+        .unwrap();
+    assert!(
+        client.find(Locator::Css("#new-pin")).await.is_err(),
+        "shown only once"
+    );
+    screenshot(&client, "organizer-narrow").await;
+
+    client.close().await.unwrap();
+}
