@@ -36,6 +36,7 @@ pub async fn serve(
     media: Arc<MediaStats>,
     ports: Arc<RtpPortPool>,
     admin: Arc<AdminService>,
+    public_url: String,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let app = Router::new()
@@ -46,13 +47,21 @@ pub async fn serve(
             ports,
         })
         .merge(dialbridge_admin::api::public_pages(Arc::clone(&admin)))
-        .nest("/api/v1", dialbridge_admin::api::router(admin));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = shutdown.changed().await;
-        })
-        .await
-        .context("HTTP server failed")
+        .nest("/api/v1", dialbridge_admin::api::router(Arc::clone(&admin)))
+        .merge(dialbridge_web::router(
+            admin,
+            dialbridge_web::WebSettings::for_public_url(&public_url),
+        ));
+    // The client's address reaches the handlers: sign-in throttling counts per address.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = shutdown.changed().await;
+    })
+    .await
+    .context("HTTP server failed")
 }
 
 async fn health(State(health): State<Health>) -> Json<serde_json::Value> {

@@ -8,11 +8,9 @@ mod cli;
 mod config;
 mod demo;
 mod demo_seed;
-#[allow(dead_code)] // The admin center's live view and the prompt loader land this session.
 mod dialin;
 mod http;
 mod logging;
-#[allow(dead_code)] // The commands fill in as the media pipeline lands, this session.
 mod media_engine;
 mod prompts;
 mod rtp_ports;
@@ -267,6 +265,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         media_stats,
         Arc::clone(&ports),
         Arc::clone(&admin),
+        settings.public_url.clone(),
         shutdown_rx.clone(),
     ));
 

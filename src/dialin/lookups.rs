@@ -114,18 +114,20 @@ impl Lookups {
         tokio::spawn(async move {
             let result = match organizer {
                 None => PinResult::Wrong,
-                Some(organizer) => match admin.verify_pin(organizer, pin.expose(), unix_now()).await {
-                    Ok(PinCheck::Ok) => PinResult::Correct,
-                    Ok(PinCheck::Wrong { .. } | PinCheck::NoPin) => PinResult::Wrong,
-                    Ok(PinCheck::Locked { until }) => {
-                        tracing::info!(%call, until, "organizer PIN entry is locked");
-                        PinResult::Locked
+                Some(organizer) => {
+                    match admin.verify_pin(organizer, pin.expose(), unix_now()).await {
+                        Ok(PinCheck::Ok) => PinResult::Correct,
+                        Ok(PinCheck::Wrong { .. } | PinCheck::NoPin) => PinResult::Wrong,
+                        Ok(PinCheck::Locked { until }) => {
+                            tracing::info!(%call, until, "organizer PIN entry is locked");
+                            PinResult::Locked
+                        }
+                        Err(error) => {
+                            tracing::warn!(%call, %error, "PIN check failed");
+                            PinResult::Unavailable
+                        }
                     }
-                    Err(error) => {
-                        tracing::warn!(%call, %error, "PIN check failed");
-                        PinResult::Unavailable
-                    }
-                },
+                }
             };
             let _ = answers.send(DialInInput::Pin {
                 call,

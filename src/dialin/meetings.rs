@@ -6,7 +6,7 @@ use std::time::Instant;
 use dialbridge_conference::ivr;
 use dialbridge_conference::meeting::{
     Announcements, DialOutResult, JoinOutcome, Meeting, MeetingAction, MeetingConfig,
-    ParticipantInfo, Role, RosterEntry, Target,
+    ParticipantInfo, Role, Target,
 };
 use dialbridge_conference::speech::{Language, Utterance};
 use dialbridge_sip::endpoint::CallHandle;
@@ -147,14 +147,6 @@ impl Meetings {
         if let Some(live) = self.live.get_mut(key) {
             live.meeting.handle_timeout(now);
         }
-    }
-
-    /// A snapshot of every live meeting's roster.
-    pub fn rosters(&self) -> Vec<(String, Vec<RosterEntry>)> {
-        self.live
-            .iter()
-            .map(|(key, live)| (key.clone(), live.meeting.roster()))
-            .collect()
     }
 
     /// Performs the meeting's pending actions: media commands directly, speech and

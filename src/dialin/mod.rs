@@ -258,11 +258,6 @@ impl DialIn {
         }
     }
 
-    /// The live meetings' rosters, for the admin center.
-    pub fn meetings(&self) -> &Meetings {
-        &self.meetings
-    }
-
     fn ivr(&mut self, call: CallHandle) -> Option<&mut Ivr<Joinable>> {
         match self.calls.get_mut(&call).map(|state| &mut state.phase) {
             Some(Phase::Ivr(ivr)) => Some(ivr),

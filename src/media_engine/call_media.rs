@@ -253,15 +253,6 @@ impl CallMedia {
         });
     }
 
-    pub fn digit_from_sip_info(
-        &mut self,
-        digit: DtmfDigit,
-        stats: &MediaStats,
-        out: &mut Vec<MediaEvent>,
-    ) {
-        self.digit(digit, stats, out);
-    }
-
     pub fn start_recording(&mut self, max_ms: u32) {
         let max = (max_ms as usize)
             .saturating_mul(SAMPLES_PER_MS)
