@@ -14,9 +14,15 @@ SPEECH_TEXT = (
 )
 
 
-def make(directory: str) -> tuple[str, str]:
-    """Writes speech.ulaw and silence.ulaw (each 20 ms frames' worth of bytes) into
-    `directory` and returns their paths."""
+IMPULSE_PERIOD_S = 2.0
+IMPULSE_TONE_HZ = 1000
+IMPULSE_LENGTH_S = 0.1
+
+
+def make(directory: str) -> dict[str, str]:
+    """Writes speech.ulaw, silence.ulaw and impulse.ulaw (whole 20 ms frames each) into
+    `directory` and returns their paths by kind. The impulse file is a 100 ms 1 kHz burst
+    every 2 s, for the latency probe."""
     speech = os.path.join(directory, "speech.ulaw")
     silence = os.path.join(directory, "silence.ulaw")
     wav = os.path.join(directory, "speech.wav")
@@ -36,7 +42,12 @@ def make(directory: str) -> tuple[str, str]:
     trim_to_frames(speech)
     with open(silence, "wb") as out:
         out.write(MU_LAW_SILENCE * 8000 * 10)
-    return speech, silence
+    impulse = os.path.join(directory, "impulse.ulaw")
+    subprocess.run(["sox", "-D", "-n", "-r", "8000", "-c", "1", "-t", "ul", impulse, "synth",
+                    str(IMPULSE_LENGTH_S), "sine", str(IMPULSE_TONE_HZ), "vol", "0.5", "pad", "0",
+                    str(IMPULSE_PERIOD_S - IMPULSE_LENGTH_S)], check=True)
+    trim_to_frames(impulse)
+    return {"speech": speech, "silence": silence, "impulse": impulse}
 
 
 def trim_to_frames(path: str, frame_bytes: int = 160):

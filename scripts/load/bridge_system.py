@@ -13,10 +13,19 @@ from plan import conference_number
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIP_PORT = 5060
 RTP_PORTS = (20000, 39999)
-# SIPp 3.6 sends and receives every call's RTP on one port (-mp); talkers and listeners are
-# two SIPp processes, so two ports.
-SIPP_MEDIA_PORTS = {"talkers": 40000, "listeners": 40002}
-SIPP_SIGNALLING_PORTS = {"talkers": 5070, "listeners": 5072}
+# SIPp 3.6 sends and receives every call's RTP on one port (-mp) and streams one file per
+# scenario, so each kind of participant is its own SIPp process with its own port: talkers,
+# listeners, and the latency probe's source (tone bursts) and sink (a listener).
+# SIPp binds the port and the one 2 above (for video), so they are 4 apart.
+SIPP_MEDIA_PORTS = {"talkers": 40000, "listeners": 40004, "source": 40008, "sink": 40012}
+SIPP_SIGNALLING_PORTS = {"talkers": 5070, "listeners": 5072, "source": 5074, "sink": 5076}
+AUDIO_BY_GROUP = {"talkers": "speech", "listeners": "silence", "source": "impulse", "sink": "silence"}
+
+
+def group_of(member) -> str:
+    if member.probe:
+        return member.probe
+    return "talkers" if member.talker else "listeners"
 
 TRUNK = """[[trunk]]
 name = "load"
@@ -51,11 +60,11 @@ def version(binary: str) -> str:
 
 
 class Bridge:
-    def __init__(self, binary: str, work: str, direct: bool, speech: str, silence: str):
+    def __init__(self, binary: str, work: str, direct: bool, audio_files: dict):
         self.binary = binary
         self.work = work
         self.direct = direct
-        self.audio = {"talkers": speech, "listeners": silence}
+        self.audio = {group: audio_files[kind] for group, kind in AUDIO_BY_GROUP.items()}
         self.process = None
         self.callers = {}
 
@@ -92,8 +101,8 @@ class Bridge:
     def join(self, plan, hold_s: float) -> int:
         """Places every participant's call (talkers and listeners from two SIPp processes)
         and waits until each is answered; returns how many were."""
-        groups = {"talkers": [m for m in plan.members() if m.talker],
-                  "listeners": [m for m in plan.members() if not m.talker]}
+        groups = {group: [m for m in plan.members() if group_of(m) == group]
+                  for group in SIPP_MEDIA_PORTS}
         rate = max(50, min(200, plan.participants // 10))
         for group, members in groups.items():
             if not members:
@@ -136,6 +145,13 @@ class Bridge:
     def capture_filter(self) -> str:
         ports = " or ".join(f"dst port {port}" for port in SIPP_MEDIA_PORTS.values())
         return f"udp and src portrange {RTP_PORTS[0]}-{RTP_PORTS[1]} and ({ports})"
+
+    def probe_filter(self) -> str:
+        """The latency probe: what the source sends and what the sink receives, whole."""
+        return f"udp and (src port {SIPP_MEDIA_PORTS['source']} or dst port {SIPP_MEDIA_PORTS['sink']})"
+
+    def probe_ports(self) -> tuple[int, int]:
+        return SIPP_MEDIA_PORTS["source"], SIPP_MEDIA_PORTS["sink"]
 
     def stop(self):
         for caller in self.callers.values():

@@ -24,6 +24,7 @@ class Janus:
         self.process = None
         self.session = None
         self.handles = []
+        self.probe = {}
 
     @property
     def pid(self) -> int:
@@ -105,13 +106,23 @@ class Janus:
         participants = []
         for handle, member in by_handle.items():
             if handle in joined:
-                participants.append({"local_port": PACER_PORT_BASE + 2 * member.index,
-                                     "remote_port": joined[handle], "talker": member.talker})
+                local_port = PACER_PORT_BASE + 2 * member.index
+                participants.append({"local_port": local_port,
+                                     "remote_port": joined[handle], "audio": member.audio})
+                if member.probe:
+                    self.probe[member.probe] = local_port
         return participants
 
     def capture_filter(self) -> str:
         return (f"udp and src portrange {RTP_PORTS[0]}-{RTP_PORTS[1]} "
                 f"and dst portrange {PACER_PORT_BASE}-65535")
+
+    def probe_filter(self) -> str:
+        source, sink = self.probe_ports()
+        return f"udp and (src port {source} or dst port {sink})"
+
+    def probe_ports(self) -> tuple[int, int]:
+        return self.probe.get("source", 0), self.probe.get("sink", 0)
 
     def version(self) -> str:
         try:

@@ -79,6 +79,11 @@ def summarize(system: str, windows: list[dict]) -> dict:
     expected = sum(w["delivery"]["expected"] for w in windows)
     missing = sum(w["delivery"]["missing"] for w in windows)
     rss = [(w["busy_rss_kib"] - w["idle_rss_kib"]) / max(1, w["joined"]) for w in windows]
+    delays = [w["delay"] for w in windows if w["delay"].get("bursts")]
+    delay = "n/a"
+    if delays:
+        median = sorted(d["median_ms"] for d in delays)[len(delays) // 2]
+        delay = f"{median:.0f} / {max(d['max_ms'] for d in delays):.0f}"
     ms_per_ps = 1000 * cpu / participant_seconds if participant_seconds else float("nan")
     return {
         "system": system,
@@ -92,6 +97,8 @@ def summarize(system: str, windows: list[dict]) -> dict:
         "worst_late_ms": max(w["delivery"]["worst_late_ms"] for w in windows),
         "capture_dropped": sum(w["delivery"]["capture_dropped"] for w in windows),
         "rss_per_participant": sum(rss) / len(rss),
+        "delay": delay,
+        "bursts": sum(d["bursts"] for d in delays),
         "joined": min(w["joined"] for w in windows),
         "windows": [round(1000 * w["cpu_seconds"] / max(1e-9, w["joined"] * w["seconds"]), 4)
                     for w in windows],
@@ -116,7 +123,7 @@ def main(argv):
     plan = Plan(args.participants, args.meeting_size, args.talkers_min, args.talkers_max)
     systems = [s for s in args.systems.split(",") if s]
     work = tempfile.mkdtemp(prefix="media-load-")
-    speech, silence = audio.make(work)
+    audio_files = audio.make(work)
     direct = bridge_system.supports_direct_routes(args.binary, work)
     bridge_label = bridge_system.version(args.binary) + (
         "" if direct else " (answer + drain only: no [[direct_conference]] support, no mixing)")
@@ -130,8 +137,8 @@ def main(argv):
         for system in order:
             spec = {"system": system, "round": round_number, "plan": plan.to_dict(),
                     "seconds": args.seconds, "late_ms": args.late_ms, "binary": args.binary,
-                    "direct": direct, "bridge_label": bridge_label, "speech": speech,
-                    "silence": silence, "keep": args.keep, "work": os.path.join(work, f"{system}-{round_number}")}
+                    "direct": direct, "bridge_label": bridge_label, "audio": audio_files,
+                    "keep": args.keep, "work": os.path.join(work, f"{system}-{round_number}")}
             result = run_window(spec, work)
             results[system].append(result)
             print(f"  round {round_number + 1} {SYSTEMS[system]}: {result['joined']} joined, "
@@ -141,17 +148,19 @@ def main(argv):
     summaries = [summarize(s, results[s]) for s in systems]
     print()
     print("| system | participants | conferences | talkers | CPU ms per participant-second "
-          "| participants per core | late % | missing % | RSS KiB per participant |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| participants per core | late % | missing % | RSS KiB per participant "
+          "| added delay ms, median / max |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for s in summaries:
         print(f"| {s['label']} | {s['joined']} | {plan.conferences} | {plan.talkers} "
               f"| {s['ms_per_participant_second']:.3f} | {s['per_core']:,.0f} | {s['late']} "
-              f"| {s['missing']} | {s['rss_per_participant']:.1f} |")
+              f"| {s['missing']} | {s['rss_per_participant']:.1f} | {s['delay']} |")
     print()
     for s in summaries:
         print(f"{SYSTEMS[s['system']]}: per-window CPU ms per participant-second {s['windows']}; "
               f"{s['frames']} frames back on {s['streams']} streams, worst lateness "
-              f"{s['worst_late_ms']:.1f} ms, {s['capture_dropped']} dropped by the capture")
+              f"{s['worst_late_ms']:.1f} ms, {s['capture_dropped']} dropped by the capture; "
+              f"{s['bursts']} probe bursts timed")
     by_system = {s["system"]: s for s in summaries}
     if "bridge" in by_system and "janus" in by_system:
         ratio = by_system["janus"]["ms_per_participant_second"] / by_system["bridge"]["ms_per_participant_second"]

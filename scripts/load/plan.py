@@ -10,6 +10,16 @@ class Participant:
     index: int
     conference: int  # 0-based
     talker: bool
+    # "source": sends tone bursts instead of speech, "sink": a listener whose mix is
+    # examined for those bursts (the added latency); both in conference 0.
+    probe: str = ""
+
+    @property
+    def audio(self) -> str:
+        """Which file the participant sends: speech, silence or impulse."""
+        if self.probe == "source":
+            return "impulse"
+        return "speech" if self.talker else "silence"
 
 
 @dataclass(frozen=True)
@@ -34,8 +44,18 @@ class Plan:
         for index in range(self.participants):
             conference = index // self.meeting_size
             seat = index % self.meeting_size
-            members.append(Participant(index, conference, seat < self.talkers_in(conference)))
+            talker = seat < self.talkers_in(conference)
+            members.append(Participant(index, conference, talker, self._probe(index, talker)))
         return members
+
+    def _probe(self, index: int, talker: bool) -> str:
+        """Conference 0's first talker is the latency source and its last listener the sink."""
+        last_of_first = min(self.meeting_size, self.participants) - 1
+        if index == 0:
+            return "source"
+        if index == last_of_first and not talker:
+            return "sink"
+        return ""
 
     @property
     def talkers(self) -> int:

@@ -20,15 +20,16 @@ RTP_CLOCK_HZ = 8000
 BASELINE_S = 2.0
 AUDIO_PAYLOAD_TYPES = {0, 8, 9}  # PCMU, PCMA, G722: the mix, not telephone-event or RTCP
 SNAPLEN = 96  # link + IPv4 + UDP + RTP fixed header, with room for IP options or CSRCs
+PAYLOAD_SNAPLEN = 512  # whole 20 ms G.711 packets, for the latency probe
 
 
 class Capture:
     """tcpdump on loopback for the packets matching `bpf` (a pcap filter), written to `path`."""
 
-    def __init__(self, path: str, bpf: str):
+    def __init__(self, path: str, bpf: str, snaplen: int = SNAPLEN):
         self.path = path
         self.process = subprocess.Popen(
-            ["tcpdump", "-i", "lo", "-n", "-Z", "root", "-s", str(SNAPLEN), "-B", "16384", "-w", path, bpf],
+            ["tcpdump", "-i", "lo", "-n", "-Z", "root", "-s", str(snaplen), "-B", "16384", "-w", path, bpf],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -56,6 +57,7 @@ class Packet:
     sequence: int
     timestamp: int
     payload_type: int
+    payload: bytes
 
 
 def read_pcap(path: str):
@@ -98,7 +100,11 @@ def parse_ipv4_udp_rtp(ip: bytes, arrival: float):
         return None
     payload_type = rtp[1] & 0x7F
     sequence, timestamp, ssrc = struct.unpack("!HII", rtp[2:12])
-    return Packet(arrival, src_port, dst_port, ssrc, sequence, timestamp, payload_type)
+    header = 12 + 4 * (rtp[0] & 0x0F)
+    if rtp[0] & 0x10 and len(rtp) >= header + 4:  # header extension
+        header += 4 + 4 * struct.unpack("!H", rtp[header + 2:header + 4])[0]
+    return Packet(arrival, src_port, dst_port, ssrc, sequence, timestamp, payload_type,
+                  bytes(rtp[header:]))
 
 
 @dataclass

@@ -4,8 +4,8 @@ silence), and whatever the mixer sends back is read and dropped (tcpdump measure
 Janus has no SIP, so this stands in for the SIPp callers of the dialbridge side.
 
     python3 rtp_pacer.py CONFIG.json
-CONFIG: {"seconds": S, "speech": PATH, "silence": PATH,
-         "participants": [{"local_port": P, "remote_port": R, "talker": bool}, ...]}
+CONFIG: {"seconds": S, "audio": {"speech": PATH, "silence": PATH, "impulse": PATH},
+         "participants": [{"local_port": P, "remote_port": R, "audio": "speech"}, ...]}
 Stops after S seconds or on SIGTERM; prints one JSON line with how far behind schedule the
 sender ever fell (a late sender would make the system under test look late)."""
 
@@ -26,8 +26,8 @@ def main():
     with open(sys.argv[1]) as f:
         config = json.load(f)
     audio = {}
-    for kind in ("speech", "silence"):
-        with open(config[kind], "rb") as f:
+    for kind, path in config["audio"].items():
+        with open(path, "rb") as f:
             data = f.read()
         audio[kind] = [data[i:i + FRAME_BYTES] for i in range(0, len(data) - FRAME_BYTES + 1, FRAME_BYTES)]
 
@@ -40,7 +40,7 @@ def main():
         sock.connect(("127.0.0.1", member["remote_port"]))
         sock.setblocking(False)
         selector.register(sock, selectors.EVENT_READ)
-        frames = audio["speech" if member["talker"] else "silence"]
+        frames = audio[member["audio"]]
         ssrc = 0x10000 + index
         senders.append((sock, frames, ssrc, index * 7))  # talkers start at different words
 

@@ -1,7 +1,7 @@
 """One measurement window for one system, run inside its own loopback-only network
 namespace (`unshare -n python3 window.py SPEC.json`): start the system, bring every
-participant in, let media settle, then count the system's CPU time, memory and the frames
-it sends back over the window. Prints the result as one JSON object."""
+participant in, let media settle, then count the system's CPU time, memory, the frames it
+sends back and the probe's added delay over the window. Prints one JSON object."""
 
 import json
 import os
@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import latency
 import procstat
 import rtp_capture
 from bridge_system import Bridge
@@ -19,40 +20,66 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WARMUP_S = 3.0  # jitter buffers fill and the mixers settle before counting starts
 
 
+def start_system(spec: dict, plan: Plan, work: str):
+    if spec["system"] == "bridge":
+        system = Bridge(spec["binary"], work, spec["direct"], spec["audio"])
+        system.start(plan)
+    else:
+        system = Janus(work)
+        system.start()
+    return system
+
+
+def join_everyone(spec: dict, system, plan: Plan, work: str, hold_s: float):
+    """Returns (participants in, the pacer process driving Janus's participants or None)."""
+    if spec["system"] == "bridge":
+        return system.join(plan, hold_s), None
+    participants = system.join(plan)
+    config = os.path.join(work, "pacer.json")
+    with open(config, "w") as f:
+        json.dump({"seconds": hold_s, "audio": spec["audio"], "participants": participants}, f)
+    pacer = subprocess.Popen([sys.executable, os.path.join(HERE, "rtp_pacer.py"), config],
+                             stdout=subprocess.PIPE, text=True)
+    return len(participants), pacer
+
+
+def probe_delay(path: str, source_port: int, sink_port: int) -> dict:
+    sent, received = [], []
+    for packet in rtp_capture.read_pcap(path):
+        if packet.payload_type != 0:
+            continue
+        if packet.src_port == source_port:
+            sent.append((packet.arrival, packet.payload))
+        elif packet.dst_port == sink_port:
+            received.append((packet.arrival, packet.payload))
+    sent.sort()
+    received.sort()
+    delays = latency.added_delay_ms(latency.onsets(sent), latency.onsets(received))
+    return latency.summary(delays)
+
+
 def run(spec: dict) -> dict:
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     plan = Plan.from_dict(spec["plan"])
     seconds = spec["seconds"]
     work = spec["work"]
     os.makedirs(work, exist_ok=True)
+    capture_path = os.path.join(work, "sent.pcap")
+    probe_path = os.path.join(work, "probe.pcap")
     pacer = None
-    if spec["system"] == "bridge":
-        system = Bridge(spec["binary"], work, spec["direct"], spec["speech"], spec["silence"])
-    else:
-        system = Janus(work)
+    system = start_system(spec, plan, work)
     try:
-        system.start(plan) if spec["system"] == "bridge" else system.start()
         time.sleep(0.5)
         idle_rss = procstat.rss_kib(system.pid)
         hold_s = WARMUP_S + seconds + 60
-        if spec["system"] == "bridge":
-            joined = system.join(plan, hold_s)
-            label = spec["bridge_label"]
-        else:
-            participants = system.join(plan)
-            joined = len(participants)
-            config = os.path.join(work, "pacer.json")
-            with open(config, "w") as f:
-                json.dump({"seconds": hold_s, "speech": spec["speech"], "silence": spec["silence"],
-                           "participants": participants}, f)
-            pacer = subprocess.Popen([sys.executable, os.path.join(HERE, "rtp_pacer.py"), config],
-                                     stdout=subprocess.PIPE, text=True)
-            label = system.version()
+        joined, pacer = join_everyone(spec, system, plan, work, hold_s)
+        label = spec["bridge_label"] if spec["system"] == "bridge" else system.version()
         time.sleep(WARMUP_S)
-        capture_path = os.path.join(work, "sent.pcap")
         capture = rtp_capture.Capture(capture_path, system.capture_filter())
+        probe = rtp_capture.Capture(probe_path, system.probe_filter(), rtp_capture.PAYLOAD_SNAPLEN)
         time.sleep(0.3)  # tcpdump opens the interface
         capture.check_running()
+        probe.check_running()
         cpu_before = procstat.cpu_seconds(system.pid)
         started = time.monotonic()
         time.sleep(seconds)
@@ -61,6 +88,7 @@ def run(spec: dict) -> dict:
         busy_rss = procstat.rss_kib(system.pid)
         threads = procstat.threads(system.pid)
         capture_dropped = capture.stop()
+        probe.stop()
     finally:
         if pacer is not None:
             pacer.terminate()
@@ -72,8 +100,10 @@ def run(spec: dict) -> dict:
             pacer_report = json.loads(out.strip().splitlines()[-1])
     delivery = rtp_capture.analyze(rtp_capture.read_pcap(capture_path), spec["late_ms"])
     delivery.capture_dropped = capture_dropped
+    delay = probe_delay(probe_path, *system.probe_ports())
     if not spec.get("keep"):
         os.remove(capture_path)
+        os.remove(probe_path)
     return {
         "system": spec["system"],
         "label": label,
@@ -85,6 +115,7 @@ def run(spec: dict) -> dict:
         "busy_rss_kib": busy_rss,
         "threads": threads,
         "delivery": delivery.to_dict(),
+        "delay": delay,
         "pacer": pacer_report,
     }
 
