@@ -55,8 +55,20 @@ def supports_direct_routes(binary: str, work: str) -> bool:
 
 
 def version(binary: str) -> str:
+    """`dialbridge --version` plus the last commit that changed what the binary is built
+    from (this checkout's Rust sources), so figures name the code they measured."""
     shown = subprocess.run([binary, "--version"], capture_output=True, text=True)
-    return shown.stdout.strip() or "dialbridge ?"
+    label = shown.stdout.strip() or "dialbridge ?"
+    repo = os.path.dirname(os.path.dirname(HERE))
+    commit = subprocess.run(
+        ["git", "-C", repo, "log", "-1", "--format=%h", "--", "src", "crates", "Cargo.toml", "Cargo.lock"],
+        capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", repo, "status", "--porcelain", "--", "src", "crates", "Cargo.toml", "Cargo.lock"],
+        capture_output=True, text=True).stdout.strip()
+    if commit:
+        label += f" @ {commit}{'+changes' if dirty else ''}"
+    return label
 
 
 class Bridge:

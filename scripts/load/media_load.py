@@ -93,6 +93,7 @@ def summarize(system: str, windows: list[dict]) -> dict:
         "late": percent(late, frames),
         "missing": percent(missing, expected),
         "frames": frames,
+        "coverage": percent(frames, sum(w["joined"] * w["seconds"] * 50 for w in windows)),
         "streams": max(w["delivery"]["streams"] for w in windows),
         "worst_late_ms": max(w["delivery"]["worst_late_ms"] for w in windows),
         "capture_dropped": sum(w["delivery"]["capture_dropped"] for w in windows),
@@ -158,13 +159,15 @@ def main(argv):
     print()
     for s in summaries:
         print(f"{SYSTEMS[s['system']]}: per-window CPU ms per participant-second {s['windows']}; "
-              f"{s['frames']} frames back on {s['streams']} streams, worst lateness "
+              f"{s['frames']} frames back ({s['coverage']}% of 50 per participant-second) on "
+              f"{s['streams']} streams, worst lateness "
               f"{s['worst_late_ms']:.1f} ms, {s['capture_dropped']} dropped by the capture; "
               f"{s['bursts']} probe bursts timed")
     by_system = {s["system"]: s for s in summaries}
     if "bridge" in by_system and "janus" in by_system:
         ratio = by_system["janus"]["ms_per_participant_second"] / by_system["bridge"]["ms_per_participant_second"]
-        print(f"Janus AudioBridge / dialbridge CPU per participant-second: {ratio:.2f}")
+        caveat = "" if direct else " (not like for like: this dialbridge answers and drains, it does not mix)"
+        print(f"Janus AudioBridge / dialbridge CPU per participant-second: {ratio:.2f}{caveat}")
     print(f"late = more than {args.late_ms:g} ms after its 20 ms slot; "
           f"command: {shlex.join(['scripts/bench-media-load', *user_arguments(argv)])}")
     if args.keep:
