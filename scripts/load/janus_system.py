@@ -30,7 +30,7 @@ class Janus:
     def pid(self) -> int:
         return self.process.pid
 
-    def start(self):
+    def start(self, _plan=None):
         os.makedirs(self.configs, exist_ok=True)
         for name in os.listdir(os.path.join(HERE, "janus")):
             with open(os.path.join(HERE, "janus", name)) as template:

@@ -28,6 +28,7 @@ class Capture:
 
     def __init__(self, path: str, bpf: str, snaplen: int = SNAPLEN):
         self.path = path
+        self.dropped = 0
         self.process = subprocess.Popen(
             ["tcpdump", "-i", "lo", "-n", "-Z", "root", "-s", str(snaplen), "-B", "16384", "-w", path, bpf],
             stdout=subprocess.DEVNULL,
@@ -41,11 +42,15 @@ class Capture:
 
     def stop(self) -> int:
         """Stops the capture; returns how many packets the kernel dropped before tcpdump saw
-        them (those are missing from the analysis, not from the system under test)."""
+        them (those are missing from the analysis, not from the system under test).
+        Stopping twice is harmless."""
+        if self.process.returncode is not None:
+            return self.dropped
         self.process.terminate()
         _, err = self.process.communicate(timeout=30)
         found = re.search(r"(\d+) packets? dropped by kernel", err or "")
-        return int(found.group(1)) if found else 0
+        self.dropped = int(found.group(1)) if found else 0
+        return self.dropped
 
 
 @dataclass

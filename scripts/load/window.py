@@ -20,14 +20,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 WARMUP_S = 3.0  # jitter buffers fill and the mixers settle before counting starts
 
 
-def start_system(spec: dict, plan: Plan, work: str):
+def make_system(spec: dict, work: str):
     if spec["system"] == "bridge":
-        system = Bridge(spec["binary"], work, spec["direct"], spec["audio"])
-        system.start(plan)
-    else:
-        system = Janus(work)
-        system.start()
-    return system
+        return Bridge(spec["binary"], work, spec["direct"], spec["audio"])
+    return Janus(work)
 
 
 def join_everyone(spec: dict, system, plan: Plan, work: str, hold_s: float):
@@ -67,8 +63,10 @@ def run(spec: dict) -> dict:
     capture_path = os.path.join(work, "sent.pcap")
     probe_path = os.path.join(work, "probe.pcap")
     pacer = None
-    system = start_system(spec, plan, work)
+    captures = []
+    system = make_system(spec, work)
     try:
+        system.start(plan)
         time.sleep(0.5)
         idle_rss = procstat.rss_kib(system.pid)
         hold_s = WARMUP_S + seconds + 60
@@ -77,6 +75,7 @@ def run(spec: dict) -> dict:
         time.sleep(WARMUP_S)
         capture = rtp_capture.Capture(capture_path, system.capture_filter())
         probe = rtp_capture.Capture(probe_path, system.probe_filter(), rtp_capture.PAYLOAD_SNAPLEN)
+        captures = [capture, probe]
         time.sleep(0.3)  # tcpdump opens the interface
         capture.check_running()
         probe.check_running()
@@ -90,6 +89,8 @@ def run(spec: dict) -> dict:
         capture_dropped = capture.stop()
         probe.stop()
     finally:
+        for running in captures:
+            running.stop()
         if pacer is not None:
             pacer.terminate()
         system.stop()
