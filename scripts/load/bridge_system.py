@@ -158,6 +158,11 @@ class Bridge:
         ports = " or ".join(f"dst port {port}" for port in SIPP_MEDIA_PORTS.values())
         return f"udp and src portrange {RTP_PORTS[0]}-{RTP_PORTS[1]} and ({ports})"
 
+    def inbound_filter(self) -> str:
+        """What the participants send to dialbridge, to check they kept up their 50 a second."""
+        ports = " or ".join(f"src port {port}" for port in SIPP_MEDIA_PORTS.values())
+        return f"udp and dst portrange {RTP_PORTS[0]}-{RTP_PORTS[1]} and ({ports})"
+
     def probe_filter(self) -> str:
         """The latency probe: what the source sends and what the sink receives, whole."""
         return f"udp and (src port {SIPP_MEDIA_PORTS['source']} or dst port {SIPP_MEDIA_PORTS['sink']})"

@@ -94,6 +94,7 @@ def summarize(system: str, windows: list[dict]) -> dict:
         "missing": percent(missing, expected),
         "frames": frames,
         "cores": cpu / sum(w["seconds"] for w in windows),
+        "sent_in": percent(sum(w["frames_in"] for w in windows), 50 * participant_seconds),
         "coverage": percent(frames, sum(w["joined"] * w["seconds"] * 50 for w in windows)),
         "streams": max(w["delivery"]["streams"] for w in windows),
         "worst_late_ms": max(w["delivery"]["worst_late_ms"] for w in windows),
@@ -159,7 +160,8 @@ def main(argv):
               f"| {s['missing']} | {s['rss_per_participant']:.1f} | {s['delay']} |")
     print()
     for s in summaries:
-        print(f"{SYSTEMS[s['system']]}: {100 * s['cores']:.1f}% of one core; per-window CPU ms "
+        print(f"{SYSTEMS[s['system']]}: {100 * s['cores']:.1f}% of one core; participants sent "
+              f"{s['sent_in']}% of their 50 frames a second; per-window CPU ms "
               f"per participant-second {s['windows']}; "
               f"{s['frames']} frames back ({s['coverage']}% of 50 per participant-second) on "
               f"{s['streams']} streams, worst lateness "

@@ -62,6 +62,7 @@ def run(spec: dict) -> dict:
     os.makedirs(work, exist_ok=True)
     capture_path = os.path.join(work, "sent.pcap")
     probe_path = os.path.join(work, "probe.pcap")
+    inbound_path = os.path.join(work, "inbound.pcap")
     pacer = None
     captures = []
     system = make_system(spec, work)
@@ -75,10 +76,11 @@ def run(spec: dict) -> dict:
         time.sleep(WARMUP_S)
         capture = rtp_capture.Capture(capture_path, system.capture_filter())
         probe = rtp_capture.Capture(probe_path, system.probe_filter(), rtp_capture.PAYLOAD_SNAPLEN)
-        captures = [capture, probe]
+        inbound = rtp_capture.Capture(inbound_path, system.inbound_filter(), 64)
+        captures = [capture, probe, inbound]
         time.sleep(0.3)  # tcpdump opens the interface
-        capture.check_running()
-        probe.check_running()
+        for running in captures:
+            running.check_running()
         cpu_before = procstat.cpu_seconds(system.pid)
         started = time.monotonic()
         time.sleep(seconds)
@@ -88,6 +90,7 @@ def run(spec: dict) -> dict:
         threads = procstat.threads(system.pid)
         capture_dropped = capture.stop()
         probe.stop()
+        inbound_dropped = inbound.stop()
     finally:
         for running in captures:
             running.stop()
@@ -102,9 +105,10 @@ def run(spec: dict) -> dict:
     delivery = rtp_capture.analyze(rtp_capture.read_pcap(capture_path), spec["late_ms"])
     delivery.capture_dropped = capture_dropped
     delay = probe_delay(probe_path, *system.probe_ports())
+    frames_in = rtp_capture.count_records(inbound_path)
     if not spec.get("keep"):
-        os.remove(capture_path)
-        os.remove(probe_path)
+        for path in (capture_path, probe_path, inbound_path):
+            os.remove(path)
     return {
         "system": spec["system"],
         "label": label,
@@ -116,6 +120,9 @@ def run(spec: dict) -> dict:
         "busy_rss_kib": busy_rss,
         "threads": threads,
         "delivery": delivery.to_dict(),
+        # What the participants sent in over the window: the CPU figure assumes 50 a second each.
+        "frames_in": frames_in,
+        "inbound_capture_dropped": inbound_dropped,
         "delay": delay,
         "pacer": pacer_report,
     }
