@@ -85,9 +85,12 @@ def summarize(system: str, windows: list[dict]) -> dict:
         median = sorted(d["median_ms"] for d in delays)[len(delays) // 2]
         delay = f"{median:.0f} / {max(d['max_ms'] for d in delays):.0f}"
     ms_per_ps = 1000 * cpu / participant_seconds if participant_seconds else float("nan")
+    label = windows[0]["label"]
+    if frames == 0:
+        label += " (sent no audio back: answer + drain only)"
     return {
         "system": system,
-        "label": windows[0]["label"],
+        "label": label,
         "ms_per_participant_second": ms_per_ps,
         "per_core": 1000 / ms_per_ps if ms_per_ps > 0 else float("inf"),
         "late": percent(late, frames),
@@ -129,7 +132,7 @@ def main(argv):
     audio_files = audio.make(work)
     direct = bridge_system.supports_direct_routes(args.binary, work)
     bridge_label = bridge_system.version(args.binary) + (
-        "" if direct else " (answer + drain only: no [[direct_conference]] support, no mixing)")
+        "" if direct else " (no [[direct_conference]] support: calls answered, in no conference)")
     print(f"work dir {work}; {plan.participants} participants in {plan.conferences} "
           f"conference(s), {plan.talkers} talkers; {args.rounds} x {args.seconds:g} s windows "
           f"per system", file=sys.stderr)
@@ -170,7 +173,8 @@ def main(argv):
     by_system = {s["system"]: s for s in summaries}
     if "bridge" in by_system and "janus" in by_system:
         ratio = by_system["janus"]["ms_per_participant_second"] / by_system["bridge"]["ms_per_participant_second"]
-        caveat = "" if direct else " (not like for like: this dialbridge answers and drains, it does not mix)"
+        caveat = "" if by_system["bridge"]["frames"] else (
+            " (not like for like: this dialbridge sent no audio back, it does not mix)")
         print(f"Janus AudioBridge / dialbridge CPU per participant-second: {ratio:.2f}{caveat}")
     print(f"late = more than {args.late_ms:g} ms after its 20 ms slot; "
           f"command: {shlex.join(['scripts/bench-media-load', *user_arguments(argv)])}")
