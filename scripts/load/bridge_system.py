@@ -4,7 +4,9 @@ callers land straight in their meeting. Without that route (binaries before the 
 calls are only answered and their RTP drained, and the figures say so."""
 
 import glob
+import json
 import os
+import urllib.request
 import subprocess
 import time
 
@@ -157,6 +159,17 @@ class Bridge:
     def capture_filter(self) -> str:
         ports = " or ".join(f"dst port {port}" for port in SIPP_MEDIA_PORTS.values())
         return f"udp and src portrange {RTP_PORTS[0]}-{RTP_PORTS[1]} and ({ports})"
+
+    def counters(self) -> dict:
+        """dialbridge's own media counters from /healthz (packets, ticks, late ticks), as a
+        cross-check of the capture; empty when this binary has none."""
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:8080/healthz", timeout=5) as answer:
+                health = json.load(answer)
+        except (OSError, ValueError):
+            return {}
+        return {key: value for key, value in health.items()
+                if isinstance(value, int) and (key.startswith(("rtp_packets", "media_")) or key == "active_calls")}
 
     def inbound_filter(self) -> str:
         """What the participants send to dialbridge, to check they kept up their 50 a second."""

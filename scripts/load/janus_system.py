@@ -117,6 +117,9 @@ class Janus:
         return (f"udp and src portrange {RTP_PORTS[0]}-{RTP_PORTS[1]} "
                 f"and dst portrange {PACER_PORT_BASE}-65535")
 
+    def counters(self) -> dict:
+        return {}
+
     def inbound_filter(self) -> str:
         return (f"udp and dst portrange {RTP_PORTS[0]}-{RTP_PORTS[1]} "
                 f"and src portrange {PACER_PORT_BASE}-65535")

@@ -106,6 +106,7 @@ def summarize(system: str, windows: list[dict]) -> dict:
         "delay": delay,
         "bursts": sum(d["bursts"] for d in delays),
         "joined": min(w["joined"] for w in windows),
+        "own_counters": windows[-1].get("own_counters", {}),
         "windows": [round(1000 * w["cpu_seconds"] / max(1e-9, w["joined"] * w["seconds"]), 4)
                     for w in windows],
     }
@@ -170,6 +171,8 @@ def main(argv):
               f"{s['streams']} streams, worst lateness "
               f"{s['worst_late_ms']:.1f} ms, {s['capture_dropped']} dropped by the capture; "
               f"{s['bursts']} probe bursts timed")
+        if s["own_counters"]:
+            print(f"  {SYSTEMS[s['system']]}'s own counters over the last window: {s['own_counters']}")
     by_system = {s["system"]: s for s in summaries}
     if "bridge" in by_system and "janus" in by_system:
         ratio = by_system["janus"]["ms_per_participant_second"] / by_system["bridge"]["ms_per_participant_second"]

@@ -81,11 +81,13 @@ def run(spec: dict) -> dict:
         time.sleep(0.3)  # tcpdump opens the interface
         for running in captures:
             running.check_running()
+        counters_before = system.counters()
         cpu_before = procstat.cpu_seconds(system.pid)
         started = time.monotonic()
         time.sleep(seconds)
         cpu_after = procstat.cpu_seconds(system.pid)
         elapsed = time.monotonic() - started
+        counters_after = system.counters()
         busy_rss = procstat.rss_kib(system.pid)
         threads = procstat.threads(system.pid)
         capture_dropped = capture.stop()
@@ -125,6 +127,9 @@ def run(spec: dict) -> dict:
         "inbound_capture_dropped": inbound_dropped,
         "delay": delay,
         "pacer": pacer_report,
+        # The system's own counters over the window (dialbridge's /healthz), when it has them.
+        "own_counters": {key: value - counters_before.get(key, 0) if key != "active_calls" else value
+                         for key, value in counters_after.items()},
     }
 
 
