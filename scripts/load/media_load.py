@@ -42,7 +42,8 @@ def parse_args(argv):
     parser.add_argument("--big-meeting", action="store_true",
                         help="one meeting of everyone (250 unless --participants) with 3 talkers")
     parser.add_argument("--binary", required=True)
-    parser.add_argument("--keep", action="store_true", help="keep the work dir (logs)")
+    parser.add_argument("--keep", action="store_true", help="keep the work dir (logs, captures)")
+    parser.add_argument("--json", metavar="FILE", help="also write every window's raw figures here")
     args = parser.parse_args(argv)
     if args.big_meeting:
         args.participants = args.participants or 250
@@ -181,6 +182,10 @@ def main(argv):
         print(f"Janus AudioBridge / dialbridge CPU per participant-second: {ratio:.2f}{caveat}")
     print(f"late = more than {args.late_ms:g} ms after its 20 ms slot; "
           f"command: {shlex.join(['scripts/bench-media-load', *user_arguments(argv)])}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"command": ["scripts/bench-media-load", *user_arguments(argv)],
+                       "summaries": summaries, "windows": results}, f, indent=1)
     if args.keep:
         print(f"work dir kept: {work}", file=sys.stderr)
     else:
