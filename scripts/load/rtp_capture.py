@@ -18,7 +18,9 @@ from dataclasses import dataclass, asdict
 
 RTP_CLOCK_HZ = 8000
 BASELINE_S = 2.0
-AUDIO_PAYLOAD_TYPES = {0, 8, 9}  # PCMU, PCMA, G722: the mix, not telephone-event or RTCP
+AUDIO_PAYLOAD_TYPES = {0, 8, 9}  # PCMU, PCMA, G722: the mix, not telephone-event or CN
+# RTCP on an RTP port (RFC 5761 muxing) reads as RTP with these payload types (RFC 5761 4).
+RTCP_LOOKALIKE_TYPES = set(range(72, 77))
 SNAPLEN = 96  # link + IPv4 + UDP + RTP fixed header, with room for IP options or CSRCs
 PAYLOAD_SNAPLEN = 512  # whole 20 ms G.711 packets, for the latency probe
 
@@ -180,7 +182,7 @@ def analyze(packets, late_ms: float) -> Delivery:
     result = Delivery()
     late_s = late_ms / 1000
     for packet in packets:
-        if packet.payload_type not in AUDIO_PAYLOAD_TYPES:
+        if packet.payload_type in RTCP_LOOKALIKE_TYPES:
             continue
         key = (packet.src_port, packet.dst_port, packet.ssrc)
         stream = streams.get(key)
@@ -193,6 +195,8 @@ def analyze(packets, late_ms: float) -> Delivery:
         stream.seen.add(sequence)
         stream.highest = sequence if stream.highest is None else max(stream.highest, sequence)
         stream.lowest = sequence if stream.lowest is None else min(stream.lowest, sequence)
+        if packet.payload_type not in AUDIO_PAYLOAD_TYPES:
+            continue  # telephone-event or comfort noise: numbered in sequence, not a frame
         result.frames += 1
 
         transit = packet.arrival - stream.extend_timestamp(packet.timestamp) / RTP_CLOCK_HZ

@@ -45,6 +45,14 @@ class DeliveryTest(unittest.TestCase):
         result = rtp_capture.analyze(stream(300, first_sequence=65500, drop={10, 50, 51}), 20)
         self.assertEqual((result.missing, result.expected, result.frames), (3, 300, 297))
 
+    def test_other_payload_types_fill_sequence_gaps_but_are_not_frames(self):
+        packets = stream(100)
+        for n in (20, 21):  # comfort noise in place of two audio frames
+            p = packets[n]
+            packets[n] = Packet(p.arrival, p.src_port, p.dst_port, p.ssrc, p.sequence, p.timestamp, 13, b"")
+        result = rtp_capture.analyze(packets, 20)
+        self.assertEqual((result.frames, result.missing), (98, 0))
+
     def test_streams_are_told_apart_by_sender_port(self):
         packets = sorted(stream(100) + stream(100, src_port=20002, drop={5}), key=lambda p: p.arrival)
         result = rtp_capture.analyze(packets, 20)
