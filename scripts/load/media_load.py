@@ -35,6 +35,9 @@ def parse_args(argv):
                         help="windows per system, interleaved, as runs differ by ~10%% "
                              "(default 2, --quick: 1)")
     parser.add_argument("--systems", default="bridge,janus")
+    parser.add_argument("--warmup", type=float, default=3,
+                        help="seconds between the last join and the window (join prompts, "
+                             "jitter buffers filling); default 3")
     parser.add_argument("--late-ms", type=float, default=20,
                         help="a frame is late when it arrives this much after its slot")
     parser.add_argument("--quick", action="store_true",
@@ -144,7 +147,7 @@ def main(argv):
         order = systems if round_number % 2 == 0 else list(reversed(systems))
         for system in order:
             spec = {"system": system, "round": round_number, "plan": plan.to_dict(),
-                    "seconds": args.seconds, "late_ms": args.late_ms, "binary": args.binary,
+                    "seconds": args.seconds, "warmup": args.warmup, "late_ms": args.late_ms, "binary": args.binary,
                     "direct": direct, "bridge_label": bridge_label, "audio": audio_files,
                     "keep": args.keep, "work": os.path.join(work, f"{system}-{round_number}")}
             result = run_window(spec, work)

@@ -17,7 +17,7 @@ from janus_system import Janus
 from plan import Plan
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WARMUP_S = 3.0  # jitter buffers fill and the mixers settle before counting starts
+DEFAULT_WARMUP_S = 3.0  # jitter buffers fill and the mixers settle before counting starts
 
 
 def make_system(spec: dict, work: str):
@@ -70,10 +70,11 @@ def run(spec: dict) -> dict:
         system.start(plan)
         time.sleep(0.5)
         idle_rss = procstat.rss_kib(system.pid)
-        hold_s = WARMUP_S + seconds + 60
+        warmup = spec.get("warmup", DEFAULT_WARMUP_S)
+        hold_s = warmup + seconds + 60
         joined, pacer = join_everyone(spec, system, plan, work, hold_s)
         label = spec["bridge_label"] if spec["system"] == "bridge" else system.version()
-        time.sleep(WARMUP_S)
+        time.sleep(warmup)
         capture = rtp_capture.Capture(capture_path, system.capture_filter())
         probe = rtp_capture.Capture(probe_path, system.probe_filter(), rtp_capture.PAYLOAD_SNAPLEN)
         inbound = rtp_capture.Capture(inbound_path, system.inbound_filter(), 64)
