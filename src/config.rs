@@ -83,6 +83,8 @@ pub struct FileConfig {
     pub http: HttpSection,
     #[serde(default)]
     pub media: MediaSection,
+    #[serde(default)]
+    pub conference: ConferenceSection,
     /// `[[trunk]]` tables: who may send us calls.
     #[serde(default, rename = "trunk")]
     pub trunks: Vec<TrunkConfig>,
@@ -144,6 +146,13 @@ pub struct MediaSection {
     pub music_on_hold: Option<PathBuf>,
 }
 
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConferenceSection {
+    /// Callers in one meeting, lobby included; the next hears "this meeting is full".
+    pub max_participants: Option<usize>,
+}
+
 /// What `serve` runs with, every value decided.
 #[derive(Debug, Serialize)]
 pub struct Settings {
@@ -168,6 +177,7 @@ pub struct Settings {
     #[serde(rename = "trunk")]
     pub trunks: Vec<TrunkConfig>,
     pub media_workers: usize,
+    pub max_participants: usize,
     pub prompts_dir: Option<PathBuf>,
     pub prompt_languages: Option<Vec<String>>,
     pub music_on_hold: Option<PathBuf>,
@@ -254,6 +264,11 @@ impl Settings {
                 None => std::thread::available_parallelism().map_or(1, usize::from),
             },
             direct_conferences: validate_direct_conferences(file.direct_conferences)?,
+            max_participants: match file.conference.max_participants {
+                Some(0) => bail!("conference.max_participants must be at least 1"),
+                Some(max) => max,
+                None => dialbridge_conference::meeting::DEFAULT_MAX_PARTICIPANTS,
+            },
             prompts_dir: file.media.prompts_dir.or_else(default_prompts_dir),
             prompt_languages: file.media.prompt_languages,
             music_on_hold: file.media.music_on_hold,

@@ -234,7 +234,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .map(|route| (route.number.clone(), route.conference.clone()))
         .collect();
     let (dial_in_tx, dial_in_rx) = tokio::sync::mpsc::unbounded_channel();
-    let dial_in = dialin::DialIn::new(Arc::clone(&admin), Arc::new(prompts.library), dial_in_tx);
+    let dial_in = dialin::DialIn::new(
+        Arc::clone(&admin),
+        Arc::new(prompts.library),
+        dial_in_tx,
+        settings.max_participants,
+    );
     let calls = CallControl::new(
         trunks,
         Arc::clone(&ports),

@@ -46,6 +46,8 @@ struct LiveMeeting {
 #[derive(Default)]
 pub struct Meetings {
     live: HashMap<String, LiveMeeting>,
+    /// The service's limit of callers in one meeting (lobby included).
+    max_participants: Option<usize>,
 }
 
 fn participant_id(call: CallHandle) -> u64 {
@@ -53,6 +55,21 @@ fn participant_id(call: CallHandle) -> u64 {
 }
 
 impl Meetings {
+    pub fn with_max_participants(max_participants: usize) -> Self {
+        Meetings {
+            live: HashMap::new(),
+            max_participants: Some(max_participants),
+        }
+    }
+
+    fn base_config(&self) -> MeetingConfig {
+        let mut config = MeetingConfig::default();
+        if let Some(max) = self.max_participants {
+            config.max_participants = max;
+        }
+        config
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn join(
         &mut self,
@@ -64,8 +81,9 @@ impl Meetings {
         caller_number: Option<String>,
         recorded_name: bool,
     ) -> Joined {
+        let base = self.base_config();
         let live = self.live.entry(joinable.key.clone()).or_insert_with(|| {
-            let mut config = MeetingConfig::default();
+            let mut config = base;
             if let Some(target) = &joinable.target {
                 config.anonymous_start = target.anonymous_start;
                 config.mask_phone_numbers = target.mask_phone_numbers;
@@ -96,10 +114,11 @@ impl Meetings {
         language: Language,
         caller_number: Option<String>,
     ) -> Joined {
+        let base = self.base_config();
         let live = self.live.entry(key.to_owned()).or_insert_with(|| {
             let config = MeetingConfig {
                 anonymous_start: true,
-                ..MeetingConfig::default()
+                ..base
             };
             LiveMeeting {
                 meeting: Meeting::new(config, now),

@@ -66,12 +66,13 @@ impl DialIn {
         admin: Arc<AdminService>,
         prompts: Arc<PromptLibrary>,
         inputs: mpsc::UnboundedSender<DialInInput>,
+        max_participants: usize,
     ) -> Self {
         DialIn {
             prompts,
             lookups: lookups::Lookups::new(admin, inputs),
             calls: HashMap::new(),
-            meetings: Meetings::default(),
+            meetings: Meetings::with_max_participants(max_participants),
             next_request: 1,
             hangups: Vec::new(),
         }
@@ -105,8 +106,17 @@ impl DialIn {
             DialInCall::new(Phase::Meeting { key: key.clone() }, caller_number.clone()),
         );
         let language = Language::new(FALLBACK_LANGUAGE);
-        self.meetings
-            .join_direct(now, &key, call, language, caller_number);
+        let joined = self
+            .meetings
+            .join_direct(now, &key, call, language.clone(), caller_number);
+        if joined == meetings::Joined::Full {
+            self.leave_with(
+                media,
+                call,
+                &language,
+                dialbridge_conference::speech::keys::MEETING_FULL,
+            );
+        }
         self.drain_meeting(media, now, &key);
     }
 
