@@ -10,6 +10,7 @@
 //! - [`rtp`]: RTP/RTCP for one call: receive (symmetric RTP, statistics), send, reports.
 //! - [`jitter`]: the adaptive jitter buffer with loss concealment.
 //! - [`sip_info_dtmf`]: DTMF from SIP INFO bodies.
+//! - [`srtp`]: SRTP/SRTCP with SDES keys.
 
 pub mod codec;
 pub mod digit;
@@ -19,6 +20,7 @@ mod goertzel;
 pub mod jitter;
 pub mod rtp;
 pub mod sip_info_dtmf;
+pub mod srtp;
 pub mod telephone_event;
 
 pub use digit::DtmfDigit;
