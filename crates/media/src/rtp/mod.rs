@@ -69,7 +69,10 @@ mod tests {
         assert!(is_rtcp(&[0x80, 200, 0, 6]));
         assert!(is_rtcp(&[0x81, 201, 0, 7]));
         assert!(!is_rtcp(&[0x80, 0, 0, 1]));
-        assert!(!is_rtcp(&[0x80, 0x80 | 101, 0, 1]), "telephone-event with marker");
+        assert!(
+            !is_rtcp(&[0x80, 0x80 | 101, 0, 1]),
+            "telephone-event with marker"
+        );
         assert!(!is_rtcp(&[0x80]));
         assert!(!is_rtcp(&[0x00, 200]));
     }
