@@ -11,6 +11,7 @@
 //! - [`jitter`]: the adaptive jitter buffer with loss concealment.
 //! - [`sip_info_dtmf`]: DTMF from SIP INFO bodies.
 //! - [`prompt`]: recorded prompts and music on hold, played as 20 ms frames.
+//! - [`srtp`]: SRTP/SRTCP with SDES keys.
 
 pub mod codec;
 pub mod digit;
@@ -21,6 +22,7 @@ pub mod jitter;
 pub mod prompt;
 pub mod rtp;
 pub mod sip_info_dtmf;
+pub mod srtp;
 pub mod telephone_event;
 
 pub use digit::DtmfDigit;

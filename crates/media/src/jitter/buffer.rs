@@ -16,6 +16,8 @@ const LATE_SEQUENCE_WINDOW: i64 = 100;
 const RECENT: usize = 16;
 /// A packet longer than this is not believed when estimating the packet time.
 const MAX_PTIME_MS: i64 = 120;
+/// Slack is not measured further ahead than this many ticks (a minute).
+const MAX_TICKS_AHEAD: u32 = 3000;
 
 #[derive(Debug)]
 struct StoredPacket {
@@ -57,6 +59,8 @@ pub struct JitterBuffer {
     /// Audio before this position was played or given up.
     played_until: Option<i64>,
     last_decoded_sequence: Option<i64>,
+    /// Samples concealed since the last decoded audio: a long loss fades to silence.
+    concealed_run: usize,
     newest: Option<Position>,
     /// Timeline units of one packet, from consecutive packets.
     packet_units: i64,
@@ -101,6 +105,7 @@ impl JitterBuffer {
             playout: Playout::Idle,
             played_until: None,
             last_decoded_sequence: None,
+            concealed_run: 0,
             newest: None,
             packet_units: clock_rate * i64::from(FRAME_MS) / 1000,
             recently_played: [i64::MIN; RECENT],
@@ -328,8 +333,9 @@ impl JitterBuffer {
                     return micros(self.delay.target());
                 };
                 let ahead = self.ring.len() + self.units_to_samples(timestamp - next);
+                // Capped so a wild timestamp cannot overflow the Instant arithmetic.
                 let ticks = u32::try_from(ahead / FRAME_SAMPLES + 1).unwrap_or(u32::MAX);
-                last_pull + Duration::from_millis(u64::from(FRAME_MS)) * ticks
+                last_pull + FRAME_DURATION * ticks.min(MAX_TICKS_AHEAD)
             }
         };
         if due >= now {
@@ -407,7 +413,11 @@ impl JitterBuffer {
             }
             let fill = gap_samples.min(need);
             // Consecutive sequence numbers around a gap: the sender paused (DTX), nothing lost.
-            if self.last_decoded_sequence == Some(front.position.sequence - 1) {
+            let paused = self.last_decoded_sequence == Some(front.position.sequence - 1);
+            // Past the concealment limit a long loss is silence, not a stretched echo.
+            let too_long =
+                self.concealed_run >= duration_to_samples(self.config.max_underrun_conceal);
+            if paused || too_long {
                 self.ring.extend(std::iter::repeat_n(0, fill));
             } else {
                 self.conceal(fill);
@@ -429,6 +439,7 @@ impl JitterBuffer {
             }
         };
         let units = if decoded > 0 {
+            self.concealed_run = 0;
             self.ring.extend(self.scratch.iter().take(decoded));
             self.samples_to_units(decoded)
         } else {
@@ -463,6 +474,7 @@ impl JitterBuffer {
         self.scratch.resize(samples, 0);
         self.ring.extend(self.scratch.iter());
         self.stats.concealed_samples += samples as u64;
+        self.concealed_run += samples;
     }
 
     fn end_talkspurt(&mut self) {

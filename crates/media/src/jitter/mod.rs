@@ -47,8 +47,8 @@ pub struct JitterConfig {
     pub stable_period: Duration,
     /// How much the target shrinks at a time.
     pub shrink_step: Duration,
-    /// How much audio is concealed when the buffer runs dry before the talkspurt is
-    /// declared over and silence is played.
+    /// How much audio is concealed in a row: when the buffer runs dry, before the
+    /// talkspurt is declared over, and within a long loss, before the rest is silence.
     pub max_underrun_conceal: Duration,
     /// Packets held at most; more (a burst after a stall) drops the oldest.
     pub max_packets: usize,

@@ -208,6 +208,19 @@ fn lost_packet_is_concealed_in_its_slot() {
 }
 
 #[test]
+fn long_loss_is_concealed_briefly_then_silent() {
+    let mut sim = Sim::new(CodecKind::Pcmu);
+    let mut packets = stream(20, 20, 100, 5000);
+    packets.drain(4..14);
+    let (_, body) = audio(&sim.run(&packets, 26));
+    let mut expected = expect(1..=4, 20);
+    expected.push((CONCEALED, 60 * 16));
+    expected.push((0, 140 * 16));
+    expected.extend(expect(15..=20, 20));
+    assert_eq!(body[..expected.len()], expected[..]);
+}
+
+#[test]
 fn duplicates_are_dropped_whether_buffered_or_already_played() {
     let mut sim = Sim::new(CodecKind::Pcmu);
     let mut packets = stream(10, 20, 100, 5000);

@@ -53,3 +53,27 @@ pub struct AudioPacket<'a> {
     pub marker: bool,
     pub payload: &'a [u8],
 }
+
+/// Whether a datagram on a port carrying both is RTCP rather than RTP (RFC 5761 §4: the
+/// second byte of RTCP is a packet type 192-223, which RTP payload types avoid).
+pub fn is_rtcp(datagram: &[u8]) -> bool {
+    datagram.len() >= 2 && datagram[0] >> 6 == 2 && (192..=223).contains(&datagram[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_rtcp;
+
+    #[test]
+    fn tells_rtcp_from_rtp_on_a_muxed_port() {
+        assert!(is_rtcp(&[0x80, 200, 0, 6]));
+        assert!(is_rtcp(&[0x81, 201, 0, 7]));
+        assert!(!is_rtcp(&[0x80, 0, 0, 1]));
+        assert!(
+            !is_rtcp(&[0x80, 0x80 | 101, 0, 1]),
+            "telephone-event with marker"
+        );
+        assert!(!is_rtcp(&[0x80]));
+        assert!(!is_rtcp(&[0x00, 200]));
+    }
+}

@@ -4,7 +4,7 @@
 use super::receiver::RtpReceiver;
 use super::sender::RtpSender;
 use rtcp_types::{
-    Compound, Packet, ReceiverReport, ReportBlock, ReportBlockBuilder, RtcpPacketWriterExt,
+    Bye, Compound, Packet, ReceiverReport, ReportBlock, ReportBlockBuilder, RtcpPacketWriterExt,
     RtcpWriteError, Sdes, SdesChunk, SdesItem, SenderReport,
 };
 use std::time::{Duration, Instant};
@@ -112,6 +112,30 @@ impl RtcpSession {
         if now < self.next_report_at {
             return Ok(None);
         }
+        let len = self.write_compound(now, receiver, sender, buf, false)?;
+        self.next_report_at = now + self.interval;
+        Ok(Some(len))
+    }
+
+    /// Writes a last report followed by BYE (RFC 3550 §6.6), for when the call ends.
+    pub fn write_bye(
+        &mut self,
+        now: Instant,
+        receiver: &mut RtpReceiver,
+        sender: Option<&RtpSender>,
+        buf: &mut [u8],
+    ) -> Result<usize, RtcpWriteError> {
+        self.write_compound(now, receiver, sender, buf, true)
+    }
+
+    fn write_compound(
+        &mut self,
+        now: Instant,
+        receiver: &mut RtpReceiver,
+        sender: Option<&RtpSender>,
+        buf: &mut [u8],
+        bye: bool,
+    ) -> Result<usize, RtcpWriteError> {
         let block = receiver.take_report().map(|report| {
             let (lsr, dlsr) = match self.last_remote_sr {
                 Some((ssrc, lsr, at)) if ssrc == report.ssrc => (lsr, to_ntp_short(now - at)),
@@ -148,6 +172,11 @@ impl RtcpSession {
                 Compound::builder().add_packet(report).add_packet(sdes)
             }
         };
+        let compound = if bye {
+            compound.add_packet(Bye::builder().add_source(self.ssrc))
+        } else {
+            compound
+        };
         let len = compound.write_into(buf)?;
         if let Some(info) = sent {
             self.packets_at_last_report = Some(info.packet_count);
@@ -155,8 +184,7 @@ impl RtcpSession {
         } else {
             self.counters.sent_receiver_reports += 1;
         }
-        self.next_report_at = now + self.interval;
-        Ok(Some(len))
+        Ok(len)
     }
 
     /// Takes one datagram received on the call's RTCP port (or multiplexed with RTP).
@@ -429,6 +457,25 @@ mod tests {
         assert_eq!(remote.cumulative_lost, 0);
         assert_eq!(remote.extended_highest_sequence, 199);
         assert_eq!(b.rtcp.round_trip_time(), None, "B never sent an SR");
+    }
+
+    #[test]
+    fn bye_ends_the_compound_and_is_counted_by_the_far_end() {
+        let start = Instant::now();
+        let mut a = side(0xA, start);
+        let mut b = side(0xB, start);
+        let mut buf = [0u8; 1500];
+        let len = a
+            .rtcp
+            .write_bye(start, &mut a.receiver, None, &mut buf)
+            .unwrap();
+        let kinds: Vec<bool> = Compound::parse(&buf[..len])
+            .unwrap()
+            .map(|p| matches!(p.unwrap(), Packet::Bye(_)))
+            .collect();
+        assert_eq!(kinds, vec![false, false, true]);
+        b.rtcp.handle_rtcp(&buf[..len], start).unwrap();
+        assert_eq!(b.rtcp.counters().received_byes, 1);
     }
 
     #[test]
