@@ -1,12 +1,13 @@
 //! One meeting's mixer: participants in, one tick of packets out.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt::Debug;
 use std::hash::Hash;
 use std::time::Instant;
 
 use bytes::Bytes;
 use dialbridge_media::codec::{CodecError, Encoder, Frame, FRAME_SAMPLES};
+use rustc_hash::FxHashMap;
 
 use crate::config::MixerConfig;
 use crate::level::{frame_power, smooth};
@@ -87,7 +88,7 @@ pub struct Conference<P> {
     config: MixerConfig,
     selector: SpeakerSelector,
     factory: Box<dyn EncoderFactory>,
-    index: HashMap<P, usize>,
+    index: FxHashMap<P, usize>,
     participants: Vec<Participant<P>>,
     /// Beside `participants`, same order: what the speaker selection scans every tick.
     voices: Vec<Voice>,
@@ -115,7 +116,7 @@ where
             selector: SpeakerSelector::new(&config),
             config,
             factory: Box::new(factory),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             participants: Vec::new(),
             voices: Vec::new(),
             groups: Vec::new(),
