@@ -1,20 +1,21 @@
 //! One meeting's mixer: participants in, one tick of packets out.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt::Debug;
 use std::hash::Hash;
 use std::time::Instant;
 
-use bytes::Bytes;
 use dialbridge_media::codec::{CodecError, Encoder, Frame, FRAME_SAMPLES};
+use rustc_hash::FxHashMap;
 
 use crate::config::MixerConfig;
 use crate::level::{frame_power, smooth};
-use crate::limiter::{limit_into, soft_limit};
+use crate::limiter::limit_into;
 use crate::output::{AddError, CodecKey, MixerEvent, OutgoingPacket, UnknownParticipant};
 use crate::payload_arena::PayloadArena;
-use crate::schedule::{packet_samples, ptime_supported, History, PacketEnds, MAX_PTIME_MS};
+use crate::schedule::{packet_samples, ptime_supported, History, MAX_PTIME_MS};
 use crate::speakers::{Change, SpeakerSelector, Voice};
+use crate::streams::{Group, OwnAudio, OwnStream, TickSink};
 
 /// Makes encoders for the conference: one per distinct [`CodecKey`] for the shared mix, and
 /// one per participant for its own mix while it speaks. Any
@@ -30,33 +31,6 @@ where
     fn make(&mut self, codec: CodecKey) -> Result<Box<dyn Encoder>, CodecError> {
         self(codec)
     }
-}
-
-/// The participants of one [`CodecKey`] who hear the shared mix: one encoder, one encode per
-/// packet, whatever their number.
-struct Group {
-    codec: CodecKey,
-    packet_samples: usize,
-    encoder: Box<dyn Encoder>,
-    /// Packets completing this tick and, once a listener needed them, their payloads.
-    ends: PacketEnds,
-    payloads: [Encoded; 2],
-}
-
-#[derive(Clone, Default)]
-enum Encoded {
-    #[default]
-    NotYet,
-    Ready(Bytes),
-    Failed,
-}
-
-/// A participant's own stream: the mix without its voice, used from the packet in which it
-/// starts speaking until the packet boundary after it stops.
-struct OwnStream {
-    encoder: Box<dyn Encoder>,
-    history: History,
-    open: bool,
 }
 
 struct Participant<P> {
@@ -87,7 +61,7 @@ pub struct Conference<P> {
     config: MixerConfig,
     selector: SpeakerSelector,
     factory: Box<dyn EncoderFactory>,
-    index: HashMap<P, usize>,
+    index: FxHashMap<P, usize>,
     participants: Vec<Participant<P>>,
     /// Beside `participants`, same order: what the speaker selection scans every tick.
     voices: Vec<Voice>,
@@ -115,7 +89,7 @@ where
             selector: SpeakerSelector::new(&config),
             config,
             factory: Box::new(factory),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             participants: Vec::new(),
             voices: Vec::new(),
             groups: Vec::new(),
@@ -149,13 +123,7 @@ where
             Some(group) => group,
             None => {
                 let encoder = self.make_encoder(codec)?;
-                self.groups.push(Group {
-                    codec,
-                    packet_samples: packet_samples(codec.ptime_ms),
-                    encoder,
-                    ends: PacketEnds::default(),
-                    payloads: Default::default(),
-                });
+                self.groups.push(Group::new(codec, encoder));
                 self.groups.len() - 1
             }
         };
@@ -167,11 +135,7 @@ where
             in_lobby: false,
             input: [0; FRAME_SAMPLES],
             fed: false,
-            own: OwnStream {
-                encoder: own_encoder,
-                history: History::new(),
-                open: false,
-            },
+            own: OwnStream::new(own_encoder),
         });
         self.voices.push(Voice {
             eligible: true,
@@ -225,7 +189,7 @@ where
         let participant = &mut self.participants[index];
         participant.in_lobby = in_lobby;
         if in_lobby {
-            participant.own.open = false;
+            participant.own.close();
         }
         self.refresh_eligibility(index);
         Ok(())
@@ -280,7 +244,7 @@ where
                 && self
                     .audible_until
                     .is_none_or(|until| self.clock >= until + packet_samples(MAX_PTIME_MS) as u64)
-                && self.participants.iter().all(|p| !p.own.open))
+                && self.participants.iter().all(|p| !p.own.is_open()))
     }
 
     /// Takes the next event (speaker changes, encode failures).
@@ -302,26 +266,44 @@ where
     ) -> Outgoing<'_, P> {
         let fed_any = self.take_inputs(inputs);
         if fed_any || !self.quiet {
-            self.update_levels();
-            self.selector
-                .update(now, &mut self.voices, &mut self.changes);
-            for change in self.changes.drain(..) {
-                self.events.push_back(match change {
-                    Change::Started(i) => MixerEvent::TalkingStarted(self.participants[i].id),
-                    Change::Stopped(i) => MixerEvent::TalkingStopped(self.participants[i].id),
-                });
-            }
-            self.quiet = !fed_any
-                && self.selector.active().is_empty()
-                && self.voices.iter().all(|v| v.level == 0.0);
+            self.update_speakers(now, fed_any);
         }
+        let sums = self.mix_shared();
+        self.send(&sums);
+        Outgoing {
+            packets: self.outgoing.drain(..),
+        }
+    }
+
+    /// Levels, speaker selection and its events. Skipped while quiet: nothing to update.
+    fn update_speakers(&mut self, now: Instant, fed_any: bool) {
+        for (participant, voice) in self.participants.iter().zip(&mut self.voices) {
+            if !participant.fed && voice.level > 0.0 {
+                voice.level = smooth(voice.level, 0.0);
+            }
+        }
+        self.selector
+            .update(now, &mut self.voices, &mut self.changes);
+        for change in self.changes.drain(..) {
+            self.events.push_back(match change {
+                Change::Started(i) => MixerEvent::TalkingStarted(self.participants[i].id),
+                Change::Stopped(i) => MixerEvent::TalkingStopped(self.participants[i].id),
+            });
+        }
+        self.quiet = !fed_any
+            && self.selector.active().is_empty()
+            && self.voices.iter().all(|v| v.level == 0.0);
+    }
+
+    /// Sums the active speakers' frames, appends the limited sum to the shared mix and
+    /// returns the sum (each speaker's own mix is computed from it).
+    fn mix_shared(&mut self) -> [i32; FRAME_SAMPLES] {
+        let mut sums = [0i32; FRAME_SAMPLES];
         let speakers = if self.quiet {
             &[][..]
         } else {
             self.selector.active()
         };
-
-        let mut sums = [0i32; FRAME_SAMPLES];
         for &speaker in speakers {
             let participant = &self.participants[speaker];
             if participant.fed {
@@ -331,110 +313,52 @@ where
             }
         }
         limit_into(&sums, self.shared.advance());
-
-        let clock_before = self.clock;
-        let clock_after = clock_before + FRAME_SAMPLES as u64;
-        self.clock = clock_after;
         if !speakers.is_empty() {
-            self.audible_until = Some(clock_after);
+            self.audible_until = Some(self.clock + FRAME_SAMPLES as u64);
         }
+        sums
+    }
+
+    /// Advances the clock and queues the packets completing in this tick.
+    fn send(&mut self, sums: &[i32; FRAME_SAMPLES]) {
+        let clock_before = self.clock;
+        self.clock += FRAME_SAMPLES as u64;
         self.arena.begin_tick();
         for group in &mut self.groups {
-            group.ends = PacketEnds::within_tick(clock_before, group.packet_samples);
-            group.payloads = Default::default();
+            group.begin_tick(clock_before);
         }
-
+        let mut sink = TickSink {
+            clock_after: self.clock,
+            shared_mix: &self.shared,
+            audible_until: self.audible_until,
+            send_silence: self.config.send_silence,
+            scratch: &mut self.encoded,
+            arena: &mut self.arena,
+            packets: &mut self.outgoing,
+            events: &mut self.events,
+        };
         for (participant, voice) in self.participants.iter_mut().zip(&self.voices) {
-            let was_fed = std::mem::replace(&mut participant.fed, false);
+            let fed = std::mem::replace(&mut participant.fed, false);
             if !participant.in_mix() {
                 continue;
             }
             let group = &mut self.groups[participant.group];
-            let speaking = voice.is_active() && !self.quiet;
-            if speaking || participant.own.open {
-                let own = &mut participant.own;
-                let newest = if own.open {
-                    own.history.advance()
-                } else {
-                    // The packet under way so far carried the shared mix: continue it.
-                    own.history.copy_from(&self.shared);
-                    own.open = true;
-                    own.history.newest_mut()
-                };
-                if speaking && was_fed {
-                    for ((out, &sum), &mine) in newest.iter_mut().zip(&sums).zip(&participant.input)
-                    {
-                        *out = soft_limit(sum - mine as i32);
-                    }
-                } else if speaking {
-                    limit_into(&sums, newest);
-                } else {
-                    newest.copy_from_slice(self.shared.newest());
-                }
-                for &end in group.ends.as_slice() {
-                    let pcm = own.history.packet(clock_after, end, group.packet_samples);
-                    match encode(
-                        own.encoder.as_mut(),
-                        pcm,
-                        &mut self.encoded,
-                        &mut self.arena,
-                    ) {
-                        Ok(payload) => self.outgoing.push(OutgoingPacket {
-                            participant: participant.id,
-                            payload,
-                        }),
-                        Err(error) => self.events.push_back(MixerEvent::EncodeFailed {
-                            codec: group.codec,
-                            participant: Some(participant.id),
-                            error,
-                        }),
-                    }
-                }
-                if !speaking && clock_after % group.packet_samples as u64 == 0 {
-                    own.open = false;
-                }
-                continue;
-            }
-            for (slot, &end) in group.ends.as_slice().iter().enumerate() {
-                let silent = self
-                    .audible_until
-                    .is_none_or(|until| end - group.packet_samples as u64 >= until);
-                if silent && !self.config.send_silence {
-                    continue;
-                }
-                if let Encoded::NotYet = group.payloads[slot] {
-                    let pcm = self.shared.packet(clock_after, end, group.packet_samples);
-                    group.payloads[slot] = match encode(
-                        group.encoder.as_mut(),
-                        pcm,
-                        &mut self.encoded,
-                        &mut self.arena,
-                    ) {
-                        Ok(payload) => Encoded::Ready(payload),
-                        Err(error) => {
-                            self.events.push_back(MixerEvent::EncodeFailed {
-                                codec: group.codec,
-                                participant: None,
-                                error,
-                            });
-                            Encoded::Failed
-                        }
-                    };
-                }
-                if let Encoded::Ready(payload) = &group.payloads[slot] {
-                    self.outgoing.push(OutgoingPacket {
-                        participant: participant.id,
-                        payload: payload.clone(),
-                    });
-                }
+            if voice.is_active() && !self.quiet {
+                let own = fed.then_some(&participant.input);
+                let audio = OwnAudio::AllBut { sums, own };
+                participant
+                    .own
+                    .serve(participant.id, audio, group, &mut sink);
+            } else if participant.own.is_open() {
+                participant
+                    .own
+                    .serve(participant.id, OwnAudio::SharedMix, group, &mut sink);
+            } else {
+                group.serve(participant.id, &mut sink);
             }
         }
         for group in &mut self.groups {
-            // Let the caller's drop of the packets free the buffer for reuse next tick.
-            group.payloads = Default::default();
-        }
-        Outgoing {
-            packets: self.outgoing.drain(..),
+            group.end_tick();
         }
     }
 
@@ -457,26 +381,6 @@ where
         }
         fed_any
     }
-
-    /// Lets the levels of everyone who sent nothing this tick fall.
-    fn update_levels(&mut self) {
-        for (participant, voice) in self.participants.iter().zip(&mut self.voices) {
-            if !participant.fed && voice.level > 0.0 {
-                voice.level = smooth(voice.level, 0.0);
-            }
-        }
-    }
-}
-
-fn encode(
-    encoder: &mut dyn Encoder,
-    pcm: &[i16],
-    scratch: &mut Vec<u8>,
-    arena: &mut PayloadArena,
-) -> Result<Bytes, CodecError> {
-    scratch.clear();
-    encoder.encode(pcm, scratch)?;
-    Ok(arena.store(scratch))
 }
 
 /// The packets of one tick, to send in order. Dropping it early discards the rest.

@@ -42,6 +42,7 @@ mod output;
 mod payload_arena;
 mod schedule;
 mod speakers;
+mod streams;
 
 pub use conference::{Conference, EncoderFactory, Outgoing};
 pub use config::MixerConfig;

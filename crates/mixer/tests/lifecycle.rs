@@ -169,3 +169,23 @@ fn a_conference_with_nobody_in_the_mix_is_idle() {
     h.conference.set_in_lobby(2, false).unwrap();
     assert!(!h.conference.is_idle());
 }
+
+#[test]
+fn a_conference_can_move_to_a_media_worker_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Conference<u32>>();
+    let mut h = Harness::new(MixerConfig::default());
+    h.add(1..=2, PCMU_20);
+    let conference = std::thread::spawn(move || {
+        let mut conference = h.conference;
+        let frame = dc(1000);
+        let packets = conference
+            .tick(std::time::Instant::now(), [(1, &frame)])
+            .len();
+        assert_eq!(packets, 2);
+        conference
+    })
+    .join()
+    .unwrap();
+    assert_eq!(conference.speakers().collect::<Vec<_>>(), vec![1]);
+}
