@@ -306,7 +306,8 @@ impl CallControl {
             id: unix_now(),
             version: unix_now(),
         };
-        let local_media = LocalMedia::new(self.media_address, lease.port, session);
+        let mut local_media = LocalMedia::new(self.media_address, lease.port, session);
+        local_media.srtp_inline_key = Some(srtp_inline_key());
         let mut origin = SessionOrigin::new(session);
         let (sdp, our_offer, stream) = match &incoming.offer {
             Some(offer) => match origin.answer(offer, &local_media) {
@@ -314,6 +315,7 @@ impl CallControl {
                     tracing::info!(
                         %call, %trunk, %called, from = %incoming.source.addr,
                         codec = answer.audio.codec.encoding_name, rtp_port = lease.port,
+                        srtp = answer.audio.srtp.is_some(),
                         remote_rtp = %answer.audio.remote_rtp, "answering call"
                     );
                     let stream = StreamParameters::from_negotiated(&answer.audio);
@@ -554,6 +556,16 @@ fn negotiation_failure_status(error: &NegotiationError) -> (u16, &'static str) {
         NegotiationError::Malformed(_) => (400, "Malformed SDP"),
         _ => (488, "Not Acceptable Here"),
     }
+}
+
+/// A fresh SRTP master key and salt for the call (RFC 4568 `inline:`), used only if the
+/// caller offers SDES.
+fn srtp_inline_key() -> String {
+    use base64::Engine as _;
+    let mut key =
+        [0u8; dialbridge_media::srtp::MASTER_KEY_LEN + dialbridge_media::srtp::MASTER_SALT_LEN];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    base64::engine::general_purpose::STANDARD.encode(key)
 }
 
 fn unix_now() -> u64 {

@@ -236,7 +236,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let (dial_in_tx, dial_in_rx) = tokio::sync::mpsc::unbounded_channel();
     let dial_in = dialin::DialIn::new(
         Arc::clone(&admin),
-        Arc::new(prompts.library),
+        Arc::clone(&prompts.library),
         dial_in_tx,
         settings.max_participants,
     );

@@ -11,8 +11,10 @@ use support::{scenarios, Lab, LabRun};
 
 /// Where the demo banner's conference ID and PIN are read from.
 const CREDENTIALS: &str = r#"
-ID=$(grep -o -m1 'conference ID [0-9]*' server.log | grep -o '[0-9]*$')
-PIN=$(grep -o -m1 'organizer PIN [0-9]*' server.log | grep -o '[0-9]*$')
+# The banner may still be being written when the lab sees its first line.
+for _ in $(seq 1 100); do grep -q 'organizer PIN [0-9]' server.log && break; sleep 0.05; done
+ID=$(grep -o 'conference ID [0-9][0-9]*' server.log | head -1 | grep -o '[0-9]*$')
+PIN=$(grep -o 'organizer PIN [0-9][0-9]*' server.log | head -1 | grep -o '[0-9]*$')
 echo "conference ID $ID"
 "#;
 

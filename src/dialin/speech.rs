@@ -3,7 +3,7 @@
 //! tones and pauses.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use dialbridge_conference::speech::{Language, PromptKey, SpeechPart, Tone, Utterance};
 use dialbridge_media::codec::INTERNAL_RATE;
@@ -12,10 +12,12 @@ pub use dialbridge_media::prompt::FALLBACK_LANGUAGE;
 
 use crate::media_engine::Clip;
 
-/// Every prompt in every loaded language, as 16 kHz clips, and the tones.
+/// Every prompt in every loaded language, as 16 kHz clips, and the tones. Languages other
+/// than the fallback are decoded in the background after start-up ([`PromptLibrary::add`]);
+/// until one arrives its prompts are spoken in the fallback language.
 #[derive(Debug, Default)]
 pub struct PromptLibrary {
-    set: PromptSet,
+    set: RwLock<PromptSet>,
     tones: HashMap<ToneKey, Clip>,
 }
 
@@ -30,7 +32,7 @@ enum ToneKey {
 impl PromptLibrary {
     pub fn new(set: PromptSet) -> Self {
         let mut library = PromptLibrary {
-            set,
+            set: RwLock::new(set),
             tones: HashMap::new(),
         };
         library
@@ -42,8 +44,27 @@ impl PromptLibrary {
         library
     }
 
+    /// Adds the clips of languages decoded later.
+    pub fn add(&self, more: &PromptSet) {
+        let mut set = self
+            .set
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for language in more.languages() {
+            for key in more.keys(language) {
+                if let Some(clip) = more.get(language, key) {
+                    set.insert(language, key, clip);
+                }
+            }
+        }
+    }
+
     fn prompt(&self, language: &Language, key: &str) -> Option<Clip> {
-        self.set.get(language.as_str(), key)
+        // A poisoned lock still holds whole clips: inserts replace one Arc at a time.
+        self.set
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(language.as_str(), key)
     }
 
     /// The clips for an utterance. A prompt missing from the set is skipped (and logged):

@@ -12,6 +12,7 @@ use dialbridge_media::jitter::{JitterBuffer, JitterConfig};
 use dialbridge_media::rtp::{
     RtcpSession, RtpInput, RtpReceiver, RtpReceiverConfig, RtpReceiverEvent, RtpSender,
 };
+use dialbridge_media::srtp::{parse_crypto_attribute, SdesError, SrtpContext};
 use dialbridge_media::{DtmfDetector, DtmfDigit, TelephoneEventReceiver};
 use dialbridge_sip::endpoint::CallHandle;
 use rand::Rng;
@@ -55,6 +56,33 @@ pub struct CallMedia {
     pub muted: bool,
     last_packet_at: Instant,
     timed_out: bool,
+    srtp: Option<Srtp>,
+}
+
+/// SRTP for a call whose SDP negotiated SDES keys.
+struct Srtp {
+    /// From the peer's key: what we receive.
+    inbound: SrtpContext,
+    /// From our key: what we send.
+    outbound: SrtpContext,
+}
+
+impl Srtp {
+    fn from_keys(keys: &dialbridge_sdp::SdesKeys) -> Result<Self, SdesError> {
+        Ok(Srtp {
+            inbound: SrtpContext::from_sdes(&parse_crypto_attribute(&keys.remote)?),
+            outbound: SrtpContext::from_sdes(&parse_crypto_attribute(&keys.local)?),
+        })
+    }
+}
+
+/// Why a call's media cannot be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaSetupError {
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+    #[error("SRTP keys: {0}")]
+    Srtp(#[from] SdesError),
 }
 
 struct Recording {
@@ -73,7 +101,7 @@ impl std::fmt::Debug for CallMedia {
 }
 
 impl CallMedia {
-    pub fn new(setup: CallMediaSetup, now: Instant) -> Result<Self, CodecError> {
+    pub fn new(setup: CallMediaSetup, now: Instant) -> Result<Self, MediaSetupError> {
         let stream = setup.media;
         let mut rng = rand::thread_rng();
         let ssrc: u32 = rng.gen();
@@ -89,6 +117,7 @@ impl CallMedia {
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
         let cname = format!("dialbridge-{}", setup.call.0);
+        let srtp = stream.srtp.as_ref().map(Srtp::from_keys).transpose()?;
         Ok(CallMedia {
             call: setup.call,
             rtp: setup.rtp,
@@ -113,6 +142,7 @@ impl CallMedia {
             muted: false,
             last_packet_at: now,
             timed_out: false,
+            srtp,
             stream,
         })
     }
@@ -123,7 +153,10 @@ impl CallMedia {
 
     /// A re-INVITE or the ACK's answer changed the stream. A new codec or packet time
     /// means new decoder, encoder and RTP numbering rules.
-    pub fn update_stream(&mut self, stream: StreamParameters) -> Result<(), CodecError> {
+    pub fn update_stream(&mut self, stream: StreamParameters) -> Result<(), MediaSetupError> {
+        if stream.srtp != self.stream.srtp {
+            self.srtp = stream.srtp.as_ref().map(Srtp::from_keys).transpose()?;
+        }
         if stream.codec != self.stream.codec
             || stream.payload_type != self.stream.payload_type
             || stream.ptime_ms != self.stream.ptime_ms
@@ -169,6 +202,20 @@ impl CallMedia {
                 Err(_) => break,
             };
             MediaStats::add(&stats.rtp_packets_received, 1);
+            let len = match self.srtp.as_mut() {
+                Some(srtp) => match buffer
+                    .get_mut(..len)
+                    .map(|packet| srtp.inbound.unprotect_rtp(packet))
+                {
+                    Some(Ok(plain)) => plain,
+                    // Forged, replayed or damaged: dropped, and it does not count as life.
+                    _ => {
+                        MediaStats::add(&stats.rtp_packets_ignored, 1);
+                        continue;
+                    }
+                },
+                None => len,
+            };
             self.last_packet_at = now;
             self.timed_out = false;
             let Some(datagram) = buffer.get(..len) else {
@@ -192,6 +239,16 @@ impl CallMedia {
         loop {
             match self.rtcp.recv_from(buffer) {
                 Ok((len, _)) => {
+                    let len = match self.srtp.as_mut() {
+                        Some(srtp) => match buffer
+                            .get_mut(..len)
+                            .map(|p| srtp.inbound.unprotect_rtcp(p))
+                        {
+                            Some(Ok(plain)) => plain,
+                            _ => continue,
+                        },
+                        None => len,
+                    };
                     if let Some(datagram) = buffer.get(..len) {
                         let _ = self.rtcp_session.handle_rtcp(datagram, now);
                     }
@@ -341,6 +398,13 @@ impl CallMedia {
         let Ok(len) = self.sender.write_audio(payload, buffer, now) else {
             return;
         };
+        let len = match self.srtp.as_mut() {
+            Some(srtp) => match srtp.outbound.protect_rtp(buffer, len) {
+                Ok(protected) => protected,
+                Err(_) => return,
+            },
+            None => len,
+        };
         if let Some(packet) = buffer.get(..len) {
             if self.rtp.send_to(packet, self.remote).is_ok() {
                 MediaStats::add(&stats.rtp_packets_sent, 1);
@@ -360,6 +424,13 @@ impl CallMedia {
             if self.stream.send_paused || self.remote.port() == 0 {
                 return;
             }
+            let len = match self.srtp.as_mut() {
+                Some(srtp) => match srtp.outbound.protect_rtcp(buffer, len) {
+                    Ok(protected) => protected,
+                    Err(_) => return,
+                },
+                None => len,
+            };
             let to = if self.remote == self.stream.remote_rtp {
                 self.stream.remote_rtcp
             } else {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use dialbridge_media::codec::CodecKind;
 use dialbridge_media::DtmfDigit;
-use dialbridge_sdp::{AudioCodec, NegotiatedAudio};
+use dialbridge_sdp::{AudioCodec, NegotiatedAudio, SdesKeys};
 use dialbridge_sip::endpoint::CallHandle;
 
 use super::call_media::CallMedia;
@@ -33,6 +33,8 @@ pub struct StreamParameters {
     pub remote_rtcp: SocketAddr,
     /// The peer put us on hold (or `c=0.0.0.0`): do not send.
     pub send_paused: bool,
+    /// SDES keys when the stream is SRTP.
+    pub srtp: Option<SdesKeys>,
 }
 
 impl StreamParameters {
@@ -47,6 +49,7 @@ impl StreamParameters {
             remote_rtp: nowhere,
             remote_rtcp: nowhere,
             send_paused: true,
+            srtp: None,
         }
     }
 
@@ -64,6 +67,7 @@ impl StreamParameters {
             remote_rtp: audio.remote_rtp,
             remote_rtcp: audio.remote_rtcp,
             send_paused: audio.is_held_by_remote() || !audio.local_direction.sends(),
+            srtp: audio.srtp.clone(),
         }
     }
 }

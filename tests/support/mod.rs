@@ -92,6 +92,8 @@ pub struct Baresip {
     pub wav: Tone,
     /// Record what it hears to `<lab>/<name>/dump-*-dec.wav` (baresip's sndfile module).
     pub record: bool,
+    /// The account's `mediaenc` (e.g. `srtp-mand`: SDES-SRTP only, RTP/SAVP).
+    pub media_encryption: Option<String>,
 }
 
 /// A tone (440 Hz unless set) followed by silence, in the rate and channel count the codec
@@ -116,6 +118,7 @@ impl Baresip {
             codec_modules: vec!["g711".to_owned()],
             audio_codecs: Some("PCMU".to_owned()),
             record: false,
+            media_encryption: None,
             wav: Tone {
                 frequency: 440.0,
                 rate: 8000,
@@ -252,6 +255,9 @@ default_country = "US"
         );
         if let Some(codecs) = &phone.audio_codecs {
             account.push_str(&format!(";audio_codecs={codecs}"));
+        }
+        if let Some(encryption) = &phone.media_encryption {
+            account.push_str(&format!(";mediaenc={encryption}"));
         }
         std::fs::write(dir.join("accounts"), account + "\n").unwrap();
         std::fs::write(dir.join("ctrl_port"), phone.ctrl_port.to_string()).unwrap();

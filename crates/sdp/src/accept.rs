@@ -72,6 +72,7 @@ pub fn accept_answer(
         remote_rtcp,
         local_direction: offered.direction.intersect(remote_direction.reversed()),
         remote_direction,
+        srtp: None,
     })
 }
 

@@ -1,9 +1,9 @@
 //! Answering an offer (RFC 3264 §6).
 
 use crate::codec::{payload_formats, PayloadFormat, PayloadKind};
-use crate::negotiated::{remote_addresses, NegotiatedCodec, TelephoneEvent};
+use crate::negotiated::{remote_addresses, NegotiatedCodec, SdesKeys, TelephoneEvent};
 use crate::parse::{parse, MediaDescription, SessionDescription};
-use crate::profile::is_plain_rtp;
+use crate::profile::{is_plain_rtp, is_sdes_srtp, usable_crypto};
 use crate::write::{write, OutgoingAudio, OutgoingMedia, OutgoingPayload, OutgoingSdp};
 use crate::{ptime, AudioCodec, Direction, LocalMedia, NegotiatedAudio, NegotiationError};
 
@@ -92,12 +92,35 @@ fn accept_stream(
     media_index: usize,
     local: &LocalMedia,
 ) -> Result<(NegotiatedAudio, OutgoingAudio), NegotiationError> {
-    // SDES (`a=crypto`) and DTLS-SRTP are for the media issue that adds SRTP.
-    if !is_plain_rtp(&media.protocol) {
-        return Err(NegotiationError::UnsupportedProfile {
-            profile: media.protocol.clone(),
-        });
-    }
+    let srtp = if is_plain_rtp(&media.protocol) {
+        None
+    } else {
+        // SDES only (DTLS-SRTP is another key exchange), and only with a key of ours.
+        let offered = is_sdes_srtp(&media.protocol)
+            .then_some(local.srtp_inline_key.as_deref())
+            .flatten()
+            .and_then(|key| {
+                media
+                    .attributes
+                    .iter()
+                    .filter(|a| a.name.eq_ignore_ascii_case("crypto"))
+                    .filter_map(|a| a.value.as_deref())
+                    .find_map(|value| {
+                        usable_crypto(value).map(|(tag, suite)| SdesKeys {
+                            remote: value.trim().to_owned(),
+                            local: format!("{tag} {suite} inline:{key}"),
+                        })
+                    })
+            });
+        match offered {
+            Some(keys) => Some(keys),
+            None => {
+                return Err(NegotiationError::UnsupportedProfile {
+                    profile: media.protocol.clone(),
+                })
+            }
+        }
+    };
     let formats = payload_formats(media);
     let (codec, codec_format) =
         choose_codec(&formats, &local.codecs).ok_or(NegotiationError::NoCommonCodec)?;
@@ -144,6 +167,7 @@ fn accept_stream(
         remote_rtcp,
         local_direction,
         remote_direction,
+        srtp: srtp.clone(),
     };
     let outgoing = OutgoingAudio {
         port: local.rtp_port,
@@ -151,6 +175,7 @@ fn accept_stream(
         payloads,
         ptime_ms,
         direction: local_direction,
+        crypto: srtp.map(|keys| keys.local),
     };
     Ok((audio, outgoing))
 }

@@ -45,6 +45,7 @@ pub use codec::AudioCodec;
 pub use direction::Direction;
 pub use error::{AnswerMismatch, MalformedReason, MalformedSdp, NegotiationError};
 pub use local::LocalMedia;
-pub use negotiated::{NegotiatedAudio, NegotiatedCodec, TelephoneEvent};
+pub use negotiated::{NegotiatedAudio, NegotiatedCodec, SdesKeys, TelephoneEvent};
 pub use offer::{offer, Offer, OfferedFormat};
 pub use origin::{SessionOrigin, SessionVersion};
+pub use profile::SDES_SUITES;

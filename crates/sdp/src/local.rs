@@ -25,6 +25,10 @@ pub struct LocalMedia {
     /// Session id and version for `o=` when using [`crate::answer`] / [`crate::offer`]
     /// directly. [`crate::SessionOrigin`] ignores this and uses its own.
     pub session: SessionVersion,
+    /// Our SRTP master key and salt, base64 (30 bytes: RFC 4568 `inline:`), drawn by the
+    /// caller from a cryptographic source. With it an SDES offer (`RTP/SAVP` with
+    /// `a=crypto`) is answered with SRTP; without it such an offer is refused.
+    pub srtp_inline_key: Option<String>,
 }
 
 impl LocalMedia {
@@ -40,6 +44,7 @@ impl LocalMedia {
             ptime_ms: crate::ptime::DEFAULT_PTIME_MS,
             direction: Direction::SendRecv,
             session,
+            srtp_inline_key: None,
         }
     }
 }

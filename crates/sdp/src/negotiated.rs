@@ -28,6 +28,23 @@ pub struct NegotiatedAudio {
     /// Which way the peer lets media flow, as it wrote it (a `c=0.0.0.0` hold counts as not
     /// receiving).
     pub remote_direction: Direction,
+    /// SRTP keys when the stream is SDES-SRTP (RFC 4568).
+    pub srtp: Option<SdesKeys>,
+}
+
+/// The two `a=crypto` values of an SDES negotiation, as written (`tag suite inline:key`):
+/// the peer's protects what it sends us, ours what we send it. Parsed into keys by the media
+/// layer; kept out of `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SdesKeys {
+    pub remote: String,
+    pub local: String,
+}
+
+impl std::fmt::Debug for SdesKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SdesKeys(..)")
+    }
 }
 
 impl NegotiatedAudio {

@@ -101,6 +101,8 @@ pub(crate) fn build_offer(local: &LocalMedia) -> (OutgoingSdp, OfferedAudio) {
             payloads,
             ptime_ms: local.ptime_ms,
             direction: local.direction,
+            // Our offers are plain RTP: a peer that wants SRTP offers it itself.
+            crypto: None,
         })],
     };
     let offered = OfferedAudio {

@@ -35,6 +35,8 @@ pub(crate) struct OutgoingAudio {
     pub(crate) payloads: Vec<OutgoingPayload>,
     pub(crate) ptime_ms: u16,
     pub(crate) direction: Direction,
+    /// Our `a=crypto` value when the stream is SRTP.
+    pub(crate) crypto: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +100,9 @@ fn write_audio(out: &mut String, audio: &OutgoingAudio) {
     }
     let _ = write!(out, "a=ptime:{}\r\n", audio.ptime_ms);
     let _ = write!(out, "a={}\r\n", audio.direction.attribute());
+    if let Some(crypto) = &audio.crypto {
+        let _ = write!(out, "a=crypto:{crypto}\r\n");
+    }
 }
 
 fn tagged(address: IpAddr) -> String {

@@ -521,3 +521,36 @@ fn rtcp_attribute_with_ipv6_address() {
         "[2001:db8::77]:6001".parse().expect("addr")
     );
 }
+
+#[test]
+fn sdes_offer_is_answered_with_srtp_and_our_key_under_the_offered_tag() {
+    let offer = crlf(
+        "v=0
+        o=- 1 1 IN IP4 198.51.100.7
+        s=-
+        c=IN IP4 198.51.100.7
+        t=0 0
+        m=audio 5004 RTP/SAVP 0 101
+        a=rtpmap:0 PCMU/8000
+        a=rtpmap:101 telephone-event/8000
+        a=crypto:1 AES_256_CM_HMAC_SHA1_80 inline:d2hhdGV2ZXIgdGhpcyBpcyBub3QgYSByZWFsIGtleSBhdCBhbGwgcmVhbGx5
+        a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20|1:32
+        a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz",
+    );
+    let mut local = local_v4();
+    local.srtp_inline_key = Some("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNk".to_owned());
+    let answer = answer(&offer, &local).expect("SRTP");
+    assert_eq!(media_lines(&answer.sdp), ["m=audio 40000 RTP/SAVP 0 101"]);
+    // Suite 1 is not ours, tag 2 has an MKI: tag 3 is the one we can take.
+    assert!(answer.sdp.contains(
+        "a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNk\r\n"
+    ));
+    let keys = answer.audio.srtp.expect("keys");
+    assert!(keys
+        .remote
+        .starts_with("3 AES_CM_128_HMAC_SHA1_32 inline:WVNf"));
+    assert!(
+        !format!("{keys:?}").contains("inline"),
+        "keys stay out of Debug"
+    );
+}
