@@ -1,0 +1,242 @@
+//! What callers do inside a meeting, end to end: dial-pad commands from a real softphone
+//! (baresip, RFC 4733), the meeting size limit, an organizer's anonymous start, and keys
+//! sent as SIP INFO. Each test runs in its own loopback-only network namespace (see
+//! `support`).
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use support::{Baresip, Lab, LabRun, Tone};
+
+/// A trunk for loopback and one direct conference number, `+15550100`.
+const DIRECT_CONFERENCE: &str = r#"
+[[trunk]]
+name = "loopback"
+sources = ["127.0.0.0/8"]
+default_country = "US"
+
+[[direct_conference]]
+number = "+15550100"
+conference = "e2e"
+"#;
+
+/// Amplitude of each phone's tone, as a fraction of full scale (see `support::Tone`).
+const TONE_AMPLITUDE: f64 = 0.3;
+const RATE: usize = 8000;
+
+struct Caller {
+    name: &'static str,
+    sip_port: u16,
+    ctrl_port: u16,
+    frequency: f64,
+}
+
+const ALICE: Caller = Caller {
+    name: "alice",
+    sip_port: 5080,
+    ctrl_port: 4444,
+    frequency: 500.0,
+};
+const BOB: Caller = Caller {
+    name: "bob",
+    sip_port: 5082,
+    ctrl_port: 4446,
+    frequency: 800.0,
+};
+const CAROL: Caller = Caller {
+    name: "carol",
+    sip_port: 5084,
+    ctrl_port: 4448,
+    frequency: 1300.0,
+};
+
+/// A PCMU phone playing its tone for the whole test and recording what it hears.
+fn phone(caller: &Caller) -> Baresip {
+    let mut phone = Baresip::pcmu(caller.name);
+    phone.sip_port = caller.sip_port;
+    phone.ctrl_port = caller.ctrl_port;
+    phone.record = true;
+    phone.wav = Tone {
+        frequency: caller.frequency,
+        rate: 8000,
+        channels: 1,
+        tone_ms: 30_000,
+        silence_ms: 0,
+    };
+    phone
+}
+
+/// Bash that starts `caller`'s phone and calls the direct conference.
+fn dial(caller: &Caller) -> String {
+    format!(
+        "baresip_start {name}\nbaresip_cmd {name} dial sip:+15550100@127.0.0.1:5060\nwait_for {name}.events CALL_ESTABLISHED 5\n",
+        name = caller.name
+    )
+}
+
+/// The samples of a 16-bit mono WAV file (the `data` chunk, wherever it is).
+fn wav_samples(path: &Path) -> Vec<i16> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let id = &bytes[at..at + 4];
+        let len = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
+        let body = at + 8;
+        if id == b"data" {
+            let end = (body + len).min(bytes.len());
+            return bytes[body..end]
+                .chunks_exact(2)
+                .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                .collect();
+        }
+        at = body + len + (len % 2);
+    }
+    panic!("{}: no data chunk", path.display());
+}
+
+/// Amplitude (fraction of full scale) of the `frequency` component, by Goertzel.
+fn tone_amplitude(samples: &[i16], frequency: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * frequency / RATE as f64;
+    let coeff = 2.0 * w.cos();
+    let (mut s1, mut s2) = (0.0f64, 0.0f64);
+    for &x in samples {
+        let s0 = f64::from(x) / f64::from(i16::MAX) + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    let power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+    2.0 * power.sqrt() / samples.len() as f64
+}
+
+/// Level of `frequency` in `samples`, in dB relative to a phone's tone.
+fn tone_db(samples: &[i16], frequency: f64) -> f64 {
+    20.0 * (tone_amplitude(samples, frequency) / TONE_AMPLITUDE).log10()
+}
+
+/// Root mean square level of `samples`, in dB relative to full scale.
+fn rms_dbfs(samples: &[i16]) -> f64 {
+    let energy: f64 = samples
+        .iter()
+        .map(|&x| (f64::from(x) / f64::from(i16::MAX)).powi(2))
+        .sum();
+    10.0 * (energy / samples.len().max(1) as f64).log10()
+}
+
+fn recording(lab: &Lab, name: &str) -> PathBuf {
+    let dir = lab.path().join(name);
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("dump") && n.ends_with("-dec.wav"))
+        })
+        .unwrap_or_else(|| panic!("{name} recorded nothing in {}", dir.display()))
+}
+
+fn context(run: &LabRun) -> String {
+    format!(
+        "--- lab output ---\n{}\n--- server log ---\n{}",
+        run.output, run.server_log
+    )
+}
+
+/// Lines of the server log that contain `text`, in order.
+fn log_lines<'a>(run: &'a LabRun, text: &str) -> Vec<&'a str> {
+    run.server_log
+        .lines()
+        .filter(|line| line.contains(text))
+        .collect()
+}
+
+#[test]
+fn star_six_stops_that_callers_audio_reaching_the_others() {
+    let lab = Lab::with_config(DIRECT_CONFERENCE);
+    let mut steps = String::new();
+    for caller in [&ALICE, &BOB, &CAROL] {
+        lab.add_baresip(&phone(caller));
+        steps.push_str(&dial(caller));
+    }
+    // All three talk for a while (mixed audio reaches the phones a second or two after
+    // they join), then Alice presses *6 and they go on talking. Bob and
+    // Carol hang up first: Alice leaving would silence her too, muted or not.
+    steps.push_str(
+        r#"sleep 4
+baresip_cmd alice sndcode '*'
+sleep 0.3
+baresip_cmd alice sndcode 6
+sleep 2.5
+health
+baresip_cmd bob hangup
+baresip_cmd carol hangup
+sleep 0.3
+baresip_cmd alice hangup
+sleep 0.5
+"#,
+    );
+    let run = lab.run(&steps);
+    let why = context(&run);
+    assert_eq!(
+        run.output.matches("CALL_ESTABLISHED exit 0").count(),
+        3,
+        "all three calls established\n{why}"
+    );
+    run.assert_passed("baresip alice sndcode");
+    assert!(
+        run.health("dtmf_digits") >= 2,
+        "the server saw Alice's keys\n{why}"
+    );
+    let mutes = log_lines(&run, "caller mute changes");
+    assert_eq!(
+        mutes.iter().filter(|l| l.contains("muted=true")).count(),
+        1,
+        "one caller was muted: {mutes:?}\n{why}"
+    );
+    assert!(
+        !mutes.iter().any(|l| l.contains("muted=false")),
+        "and nobody unmuted: {mutes:?}\n{why}"
+    );
+    for (listener, other) in [(&BOB, &CAROL), (&CAROL, &BOB)] {
+        let samples = wav_samples(&recording(&lab, listener.name));
+        let second = RATE;
+        assert!(
+            samples.len() > 5 * second,
+            "{}: recording too short ({} samples)\n{why}",
+            listener.name,
+            samples.len()
+        );
+        let end = samples.len();
+        // The second before the keys: audio flows about 2 s after the last caller joined.
+        let before = &samples[end - 42 * second / 10..end - 32 * second / 10];
+        // The last second before hanging up, well after the keys.
+        let after = &samples[end - 13 * second / 10..end - 3 * second / 10];
+        let alice_before = tone_db(before, ALICE.frequency);
+        let alice_after = tone_db(after, ALICE.frequency);
+        let other_after = tone_db(after, other.frequency);
+        eprintln!(
+            "{} hears alice at {alice_before:+.1} dB before *6, {alice_after:+.1} dB after; {} at {other_after:+.1} dB",
+            listener.name, other.name
+        );
+        assert!(
+            alice_before.abs() < 3.0,
+            "{} heard Alice at {alice_before:.1} dB before she muted\n{why}",
+            listener.name
+        );
+        assert!(
+            alice_after < -40.0,
+            "{} still hears Alice at {alice_after:.1} dB after *6\n{why}",
+            listener.name
+        );
+        assert!(
+            other_after.abs() < 3.0,
+            "{} hears {} at {other_after:.1} dB after Alice muted\n{why}",
+            listener.name,
+            other.name
+        );
+    }
+}
