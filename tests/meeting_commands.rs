@@ -240,3 +240,77 @@ sleep 0.5
         );
     }
 }
+
+#[test]
+fn the_caller_after_the_limit_hears_meeting_full_and_is_hung_up() {
+    let lab = Lab::with_config(&format!(
+        "{DIRECT_CONFERENCE}\n[conference]\nmax_participants = 2\n"
+    ));
+    let dave = Caller {
+        name: "dave",
+        sip_port: 5086,
+        ctrl_port: 4450,
+        frequency: 1700.0,
+    };
+    let mut steps = String::new();
+    for caller in [&ALICE, &BOB, &dave] {
+        lab.add_baresip(&phone(caller));
+    }
+    steps.push_str(&dial(&ALICE));
+    steps.push_str(&dial(&BOB));
+    // Dave is answered, told the meeting is full and hung up on; Alice and Bob stay.
+    steps.push_str(&dial(&dave));
+    steps.push_str(
+        r#"wait_for dave.events CALL_CLOSED 10
+sleep 1
+health
+echo "alice closed $(grep -c CALL_CLOSED alice.events)"
+echo "bob closed $(grep -c CALL_CLOSED bob.events)"
+baresip_cmd alice hangup
+baresip_cmd bob hangup
+sleep 0.5
+"#,
+    );
+    let run = lab.run(&steps);
+    let why = context(&run);
+    assert_eq!(
+        run.output.matches("CALL_ESTABLISHED exit 0").count(),
+        3,
+        "all three calls were answered\n{why}"
+    );
+    run.assert_passed("wait_for CALL_CLOSED");
+    assert!(
+        run.output.contains("alice closed 0") && run.output.contains("bob closed 0"),
+        "Alice and Bob were still connected after Dave was hung up\n{why}"
+    );
+    assert_eq!(
+        run.health("active_calls"),
+        2,
+        "two calls left once Dave was gone\n{why}"
+    );
+    assert_eq!(
+        log_lines(&run, "caller joins the conference").len(),
+        2,
+        "only two callers joined\n{why}"
+    );
+    let ended: Vec<&str> = log_lines(&run, "call ended call=call-3");
+    assert!(
+        ended.len() == 1 && ended[0].contains("reason=LocalHangup"),
+        "the server hung up on Dave: {ended:?}\n{why}"
+    );
+    let heard = wav_samples(&recording(&lab, "dave"));
+    let level = rms_dbfs(&heard);
+    eprintln!("dave heard {level:+.1} dBFS over {} samples", heard.len());
+    assert!(
+        level > -40.0,
+        "Dave heard a prompt ({level:.1} dBFS)\n{why}"
+    );
+    for other in [&ALICE, &BOB] {
+        let db = tone_db(&heard, other.frequency);
+        assert!(
+            db < -20.0,
+            "Dave was never in the meeting, yet heard {} at {db:.1} dB\n{why}",
+            other.name
+        );
+    }
+}
