@@ -430,3 +430,37 @@ caller attendee 5070 6000
         "without waiting in the lobby\n{why}"
     );
 }
+
+#[test]
+fn sip_info_dtmf_drives_the_ivr() {
+    // Only silence goes as RTP: every key, the language and the conference ID, is a SIP
+    // INFO, each answered 200.
+    let steps = format!(
+        r#"{MAKE_CALLER}
+{CONFERENCE_ID}
+make_caller attendee info "pause:1500 keys:1 pause:1500 keys:$ID# pause:16000"
+caller attendee 5070 6000
+health
+"#
+    );
+    let run = Lab::demo().run(&steps);
+    let why = context(&run);
+    run.assert_passed("sipp attendee");
+    let id = run
+        .output
+        .lines()
+        .find_map(|l| l.strip_prefix("conference ID "))
+        .unwrap_or_default();
+    assert!(!id.is_empty(), "the banner named the conference ID\n{why}");
+    assert_eq!(
+        run.health("dtmf_digits"),
+        2 + id.len() as u64,
+        "the language key, the ID's digits and #\n{why}"
+    );
+    let entries = log_lines(&run, "IVR done: caller enters the meeting");
+    assert_eq!(entries.len(), 1, "the caller finished the IVR\n{why}");
+    assert!(
+        entries[0].contains("role=Attendee") && entries[0].contains("language=en-US"),
+        "as an English-speaking attendee\n{why}"
+    );
+}
