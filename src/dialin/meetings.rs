@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use dialbridge_conference::ivr;
 use dialbridge_conference::meeting::{
-    Announcements, DialOutResult, JoinOutcome, Meeting, MeetingAction, MeetingConfig,
-    ParticipantInfo, Role, Target,
+    Announcements, Command, DialOutResult, JoinOutcome, KeyMap, Meeting, MeetingAction,
+    MeetingConfig, ParticipantInfo, Role, Target,
 };
 use dialbridge_conference::speech::{Language, Utterance};
 use dialbridge_sip::endpoint::CallHandle;
@@ -87,6 +87,7 @@ impl Meetings {
             if let Some(target) = &joinable.target {
                 config.anonymous_start = target.anonymous_start;
                 config.mask_phone_numbers = target.mask_phone_numbers;
+                config.key_map = key_map(&target.dial_pad_keys);
                 config.announcements = match target.announcements {
                     dialbridge_store::Announcements::Tones => Announcements::Tones,
                     dialbridge_store::Announcements::Names => Announcements::Names,
@@ -245,6 +246,20 @@ impl Meetings {
     }
 }
 
+/// The organization's key map over the defaults. Keys are remapped with the prefix the
+/// organization chose (`*` or `#`); a map the meeting rules refuse (a clash, a bad
+/// prefix) falls back to the defaults, logged, so callers keep working commands.
+fn key_map(keys: &std::collections::BTreeMap<String, String>) -> KeyMap {
+    let overrides: Vec<(Command, &str)> = keys
+        .iter()
+        .filter_map(|(sequence, name)| Command::from_name(name).map(|c| (c, sequence.as_str())))
+        .collect();
+    KeyMap::with_overrides(overrides).unwrap_or_else(|error| {
+        tracing::warn!(%error, "organization dial-pad key map refused; using the defaults");
+        KeyMap::default()
+    })
+}
+
 impl LiveMeeting {
     fn add(
         &mut self,
@@ -315,5 +330,38 @@ impl LiveMeeting {
                 .map(|m| m.call)
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_name_the_admin_center_accepts_is_a_meeting_command() {
+        for name in dialbridge_admin::services::DIAL_PAD_COMMANDS {
+            assert!(Command::from_name(name).is_some(), "{name}");
+        }
+        assert_eq!(
+            dialbridge_admin::services::DIAL_PAD_COMMANDS.len(),
+            Command::ALL.len()
+        );
+    }
+
+    #[test]
+    fn an_organizations_keys_remap_the_commands_and_a_clash_keeps_the_defaults() {
+        let mut keys = std::collections::BTreeMap::new();
+        keys.insert("#6".to_owned(), "mute".to_owned());
+        let map = key_map(&keys);
+        assert_eq!(map.sequence(Command::MuteSelf), Some("#6"));
+        keys.insert("#6".to_owned(), "hand".to_owned());
+        keys.insert("*1".to_owned(), "mute".to_owned());
+        let clash = key_map(&keys);
+        // "*1" is help's key too: the whole map falls back, hand included.
+        assert_eq!(
+            clash.sequence(Command::Hand),
+            KeyMap::default().sequence(Command::Hand)
+        );
+        assert_ne!(clash.sequence(Command::Hand), Some("#6"));
     }
 }

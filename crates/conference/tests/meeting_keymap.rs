@@ -83,3 +83,13 @@ fn lookup_tells_complete_partial_and_unknown_apart() {
     // A command left out of the map is disabled.
     assert_eq!(map.sequence(Command::Help), None);
 }
+
+#[test]
+fn every_command_has_a_name_that_maps_back() {
+    use dialbridge_conference::meeting::Command;
+    for command in Command::ALL {
+        assert_eq!(Command::from_name(command.name()), Some(command));
+    }
+    assert_eq!(Command::from_name("mute"), Some(Command::MuteSelf));
+    assert_eq!(Command::from_name("unmute"), None);
+}

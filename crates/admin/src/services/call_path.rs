@@ -27,6 +27,8 @@ pub struct CallTarget {
     pub record_names: bool,
     pub mask_phone_numbers: bool,
     pub dial_out_policy: DialOutPolicy,
+    /// The organization's dial-pad key map: keys (`*6`) to command names (`mute`).
+    pub dial_pad_keys: std::collections::BTreeMap<String, String>,
 }
 
 /// The organizer's PIN and its lockout, for the IVR's PIN prompt.
@@ -115,6 +117,7 @@ impl AdminService {
             record_names: org.settings.record_names,
             mask_phone_numbers: org.settings.mask_phone_numbers,
             dial_out_policy: organizer.profile.dial_out_policy,
+            dial_pad_keys: org.settings.dial_pad_keys.clone(),
         }))
     }
 }

@@ -63,7 +63,7 @@ pub use one_time_pin::OneTimePin;
 pub use organizations::NewOrganization;
 pub use organizers::{NewOrganizerInput, OrganizerQuery, ProfileUpdate};
 pub use pin_check::PinCheck;
-pub use settings::SettingsPatch;
+pub use settings::{SettingsPatch, DIAL_PAD_COMMANDS};
 pub use tokens::{token_hash, TOKEN_PREFIX};
 
 use crate::rules::pin::PinHasher;

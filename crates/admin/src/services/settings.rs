@@ -162,7 +162,24 @@ fn check_sender(address: &str) -> ServiceResult<String> {
     }
 }
 
-/// Keys are what a caller presses (`*6`, `#`); commands are short lower-case words.
+/// The dial-pad commands a key map may name; the meeting rules
+/// (`dialbridge_conference::meeting::Command::name`) use the same names, which a test in the
+/// binary checks.
+pub const DIAL_PAD_COMMANDS: [&str; 11] = [
+    "help",
+    "mute",
+    "hand",
+    "count",
+    "mute_all",
+    "lock",
+    "admit",
+    "announcements",
+    "operator",
+    "dial_out",
+    "roll_call",
+];
+
+/// Keys are what a caller presses (`*6`, `#`); commands are the names above.
 fn check_dial_pad_keys(keys: &BTreeMap<String, String>) -> ServiceResult<()> {
     for (key, command) in keys {
         let key_ok = (1..=4).contains(&key.len())
@@ -174,11 +191,10 @@ fn check_dial_pad_keys(keys: &BTreeMap<String, String>) -> ServiceResult<()> {
                 "dial-pad key {key:?}: 1 to 4 of the keys 0-9, * and #"
             )));
         }
-        let command_ok = (1..=32).contains(&command.len())
-            && command.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
-        if !command_ok {
+        if !DIAL_PAD_COMMANDS.contains(&command.as_str()) {
             return Err(ServiceError::invalid(format!(
-                "dial-pad command {command:?} for {key}: a short lower-case name like mute"
+                "dial-pad command {command:?} for {key}: one of {}",
+                DIAL_PAD_COMMANDS.join(", ")
             )));
         }
     }

@@ -50,6 +50,30 @@ impl Command {
         Command::RollCall,
     ];
 
+    /// The name an organization's key map uses for it (`"*6" = "mute"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Help => "help",
+            Command::MuteSelf => "mute",
+            Command::Hand => "hand",
+            Command::Count => "count",
+            Command::MuteAll => "mute_all",
+            Command::Lock => "lock",
+            Command::AdmitLobby => "admit",
+            Command::Announcements => "announcements",
+            Command::Operator => "operator",
+            Command::DialOut => "dial_out",
+            Command::RollCall => "roll_call",
+        }
+    }
+
+    /// The command an organization's key map names, if it is one.
+    pub fn from_name(name: &str) -> Option<Command> {
+        Command::ALL
+            .into_iter()
+            .find(|command| command.name() == name)
+    }
+
     /// Only organizers may run it; others hear "only the organizer can do that".
     pub fn organizer_only(self) -> bool {
         matches!(
