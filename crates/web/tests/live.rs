@@ -8,108 +8,14 @@ mod support;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use dialbridge_admin::live::{
-    LiveCommand, LiveCommandError, LiveMeeting, LiveMeetings, LiveParticipant, LiveRole,
-};
+use dialbridge_admin::live::LiveCommand;
 use dialbridge_admin::services::Caller;
-use dialbridge_store::{OrganizationId, Role};
+use dialbridge_store::Role;
 use dialbridge_web::WebSettings;
 use http_body_util::BodyExt;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{csrf_of, fixture, Fixture, ADMIN_EMAIL, PASSWORD};
-use tokio::sync::watch;
+use support::{csrf_of, fake_live as fake, fixture, Fixture, ADMIN_EMAIL, PASSWORD};
 use tower::ServiceExt;
-
-struct FakeLive {
-    meetings: Mutex<Vec<LiveMeeting>>,
-    version: watch::Sender<u64>,
-    carried_out: Mutex<Vec<(String, LiveCommand)>>,
-}
-
-impl LiveMeetings for FakeLive {
-    fn snapshot(&self) -> Vec<LiveMeeting> {
-        self.meetings.lock().unwrap().clone()
-    }
-
-    fn command(&self, key: &str, command: LiveCommand) -> Result<(), LiveCommandError> {
-        let mut meetings = self.meetings.lock().unwrap();
-        let meeting = meetings
-            .iter_mut()
-            .find(|m| m.key == key)
-            .ok_or(LiveCommandError::UnknownMeeting)?;
-        if let LiveCommand::Mute { participant } = command {
-            meeting
-                .participants
-                .iter_mut()
-                .find(|p| p.id == participant)
-                .ok_or(LiveCommandError::UnknownParticipant)?
-                .muted = true;
-        }
-        self.carried_out
-            .lock()
-            .unwrap()
-            .push((key.to_owned(), command));
-        self.version.send_modify(|v| *v += 1);
-        Ok(())
-    }
-
-    fn subscribe(&self) -> watch::Receiver<u64> {
-        self.version.subscribe()
-    }
-}
-
-fn participant(id: u64, number: &str, in_lobby: bool) -> LiveParticipant {
-    LiveParticipant {
-        id,
-        number: Some(number.to_owned()),
-        role: if id == 1 {
-            LiveRole::Organizer
-        } else {
-            LiveRole::Attendee
-        },
-        muted: id == 3,
-        hand_raised: id == 2,
-        talking: id == 1,
-        in_lobby,
-        joined_at: 1_800_000_000,
-    }
-}
-
-/// Acme's meeting with an organizer talking, a raised hand, a muted caller and one in the
-/// lobby; another organization's meeting beside it.
-fn fake(f: &Fixture) -> Arc<FakeLive> {
-    let acme = LiveMeeting {
-        key: "organizer-1".into(),
-        organization_id: Some(f.org.id),
-        organizer_id: Some(f.organizer.id),
-        organizer_name: Some("Ada Lovelace".into()),
-        started: true,
-        locked: false,
-        participants: vec![
-            participant(1, "+1415555••01", false),
-            participant(2, "+1415555••02", false),
-            participant(3, "+1415555••03", false),
-            participant(4, "+1415555••04", true),
-        ],
-    };
-    let other = LiveMeeting {
-        key: "organizer-99".into(),
-        organization_id: Some(OrganizationId(f.org.id.0 + 1000)),
-        organizer_id: None,
-        organizer_name: Some("Grace Hopper".into()),
-        started: false,
-        locked: true,
-        participants: vec![participant(1, "+4420••••99", true)],
-    };
-    let fake = Arc::new(FakeLive {
-        meetings: Mutex::new(vec![acme, other]),
-        version: watch::channel(5).0,
-        carried_out: Mutex::new(Vec::new()),
-    });
-    f.svc.set_live_meetings(fake.clone());
-    fake
-}
 
 struct Reply {
     status: StatusCode,
@@ -235,7 +141,7 @@ async fn the_page_shows_each_roster_with_who_talks_is_muted_raises_a_hand_or_wai
         "Hand raised",
         "Muted",
         "In the lobby",
-        "1 in the lobby",
+        "3 on the call, <strong>1 in the lobby</strong>",
         "08:00:00 UTC",
         "Locked",
         "Waiting for the organizer",

@@ -33,6 +33,10 @@ impl LivePage {
         meeting.participants.iter().filter(|p| p.in_lobby).count()
     }
 
+    fn on_call(&self, meeting: &LiveMeeting) -> usize {
+        meeting.participants.len() - self.waiting(meeting)
+    }
+
     fn role_name(&self, participant: &LiveParticipant) -> &'static str {
         role_name(participant)
     }
