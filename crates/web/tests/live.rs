@@ -315,3 +315,35 @@ async fn events_stream_the_sessions_rosters_and_need_a_session() {
     assert!(text.contains("\"key\":\"organizer-1\""), "{text}");
     assert!(!text.contains("organizer-99"), "{text}");
 }
+
+#[tokio::test]
+async fn the_event_stream_ends_once_the_session_is_signed_out() {
+    let f = fixture().await;
+    let fake = fake(&f);
+    let mut client = signed_in(&f, ADMIN_EMAIL).await;
+    let csrf = csrf_of(&client.get("/live").await.body);
+    let response = client.request(Method::GET, "/live/events", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body();
+    // A guard against a hang, not a speed check.
+    let wait = Duration::from_secs(10);
+    let first = tokio::time::timeout(wait, body.frame()).await.unwrap();
+    assert!(first.is_some_and(|frame| frame.is_ok()));
+
+    let reply = client.post("/sign-out", vec![("csrf", &csrf)]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    fake.version.send_modify(|v| *v += 1);
+    loop {
+        match tokio::time::timeout(wait, body.frame()).await.unwrap() {
+            None => break,
+            Some(frame) => {
+                let data = frame.unwrap().into_data().unwrap_or_default();
+                let text = std::str::from_utf8(&data).unwrap().to_owned();
+                assert!(
+                    !text.contains("\"key\""),
+                    "a snapshot after sign-out: {text}"
+                );
+            }
+        }
+    }
+}

@@ -66,15 +66,23 @@ pub fn live_events(
     svc: AppState,
     caller: Caller,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let stream = match svc.live_meetings_changes() {
+    Sse::new(live_event_stream(svc, caller)).keep_alive(KeepAlive::default())
+}
+
+/// The events of [`live_events`] before they are wrapped, for a server that ends the stream
+/// on its own terms (the web admin center when the session ends).
+pub fn live_event_stream(
+    svc: AppState,
+    caller: Caller,
+) -> impl Stream<Item = Result<Event, Infallible>> + Send + 'static {
+    match svc.live_meetings_changes() {
         // WatchStream yields the current version first, then each new one; versions that
         // change faster than a client reads are folded into one snapshot.
         Some(changes) => WatchStream::new(changes)
             .map(move |version| Ok(snapshot_event(&svc.live_meetings(&caller), version)))
             .left_stream(),
         None => futures_util::stream::once(async { Ok(snapshot_event(&[], 0)) }).right_stream(),
-    };
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    }
 }
 
 fn snapshot_event(meetings: &[LiveMeeting], version: u64) -> Event {

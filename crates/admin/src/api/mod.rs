@@ -29,7 +29,7 @@ mod records;
 
 pub use auth::Authenticated;
 pub use error::{status_of, ApiError, ApiResult, ErrorBody, ErrorDetail};
-pub use live_meetings::live_events;
+pub use live_meetings::{live_event_stream, live_events};
 pub use openapi::ApiDoc;
 pub use public_page::{public_pages, render_numbers_page, PUBLIC_NUMBERS_PAGE};
 

@@ -9,12 +9,15 @@ use crate::Web;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
+use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use dialbridge_admin::live::{LiveCommand, LiveMeeting, LiveParticipant, LiveRole};
 use dialbridge_admin::services::ServiceError;
 use dialbridge_store::Role;
+use futures_util::StreamExt;
 use serde::Deserialize;
+use std::time::Instant;
 
 const SCRIPT: &str = include_str!("../../static/live.js");
 
@@ -82,9 +85,17 @@ pub(crate) async fn show(State(web): State<Web>, admin: Admin) -> Response {
     render::page(StatusCode::OK, &page)
 }
 
-/// The rosters as server-sent events, under the session's sign-in (no API token).
+/// The rosters as server-sent events, under the session's sign-in (no API token). The
+/// stream ends at the first roster change after the session has ended (sign-out, expiry).
 pub(crate) async fn events(State(web): State<Web>, admin: Admin) -> Response {
-    dialbridge_admin::api::live_events(web.admin().clone(), admin.who.caller.clone())
+    let events =
+        dialbridge_admin::api::live_event_stream(web.admin().clone(), admin.who.caller.clone());
+    let session = admin.session.id;
+    let events = events.take_while(move |_| {
+        std::future::ready(web.sessions().is_signed_in(&session, Instant::now()))
+    });
+    Sse::new(events)
+        .keep_alive(KeepAlive::default())
         .into_response()
 }
 
