@@ -10,10 +10,13 @@
 //! [`acp_csv`] exports organizers for a third-party audio conferencing provider and imports
 //! the file it sends back (checked in full first, then written in one transaction).
 //! [`api`] is the REST API under `/api/v1` (axum, token auth, OpenAPI document).
+//! [`live`] is the running meetings the binary shows the admin center, and the admin's
+//! commands on them.
 //! [`mail`] delivers the store's mail outbox over SMTP or into `.eml` files.
 
 pub mod acp_csv;
 pub mod api;
+pub mod live;
 pub mod mail;
 pub mod rules;
 pub mod services;

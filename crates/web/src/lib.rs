@@ -14,7 +14,8 @@
 //! * Authorization is the services' (`Caller`): pages show what the services return and the
 //!   errors they give, next to the form that caused them. Each action is one service call,
 //!   so one transaction: nothing is half-saved.
-//! * No JavaScript: plain links and forms.
+//! * Plain links and forms; the one script (`static/live.js`, same origin only) only makes
+//!   the live meetings page update itself, which works without it.
 
 mod guard;
 mod pages;
@@ -132,6 +133,10 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
         )
         .route("/licences", get(pages::licences::show))
         .route("/licences/{id}", post(pages::licences::set_seats))
+        .route("/live", get(pages::live::show))
+        .route("/live/events", get(pages::live::events))
+        .route("/live/{key}/{action}", post(pages::live::command))
+        .route("/static/live.js", get(pages::live::script))
         .route("/static/app.css", get(pages::stylesheet))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -127,6 +127,14 @@ impl SessionStore {
         })
     }
 
+    /// Whether the session is still signed in, without counting this as activity (a page
+    /// held open on a stream is not the admin using it).
+    pub fn is_signed_in(&self, id: &str, now: Instant) -> bool {
+        self.sessions
+            .get(id)
+            .is_some_and(|s| !s.expired(&self.limits, now) && s.signed_in.is_some())
+    }
+
     pub fn end(&mut self, id: &str) {
         self.sessions.remove(id);
     }
@@ -215,6 +223,20 @@ mod tests {
         assert_ne!(a.id, b.id);
         assert_ne!(a.csrf, b.csrf);
         assert_ne!(a.id, a.csrf);
+    }
+
+    #[test]
+    fn watching_a_stream_is_not_activity_and_ends_with_the_session() {
+        let t0 = Instant::now();
+        let mut store = SessionStore::new(SessionLimits::default());
+        let anonymous = store.start(None, t0);
+        assert!(!store.is_signed_in(&anonymous.id, t0));
+        let view = store.start(Some(admin()), t0);
+        assert!(store.is_signed_in(&view.id, t0 + 29 * MINUTE));
+        // The check above did not move the idle deadline.
+        assert!(!store.is_signed_in(&view.id, t0 + 31 * MINUTE));
+        store.end(&view.id);
+        assert!(!store.is_signed_in(&view.id, t0));
     }
 
     #[test]

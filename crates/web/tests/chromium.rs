@@ -96,14 +96,23 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
 }
 
+/// The text of the first element matching `css`. A click that loads a page returns before
+/// the new page is there, so a missing or stale element is asked for again (for up to 10 s:
+/// a guard against a hang on a loaded machine, not a speed check).
 async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    let mut last_error = None;
+    for _ in 0..100 {
+        let found = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await,
+            Err(error) => Err(error),
+        };
+        match found {
+            Ok(text) => return text,
+            Err(error) => last_error = Some(error),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no element {css}: {last_error:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -239,5 +248,100 @@ async fn sign_in_find_an_organizer_and_reset_their_pin() {
     );
     screenshot(&client, "organizer-narrow").await;
 
+    client.close().await.unwrap();
+}
+
+/// The live meetings page in a real browser: the script follows the server-sent events and
+/// shows a roster change without a reload, and a form mutes a caller.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_meetings_update_by_themselves_and_mute_a_caller() {
+    let f = fixture().await;
+    let fake = support::fake_live(&f);
+    let app = support::app(
+        &f.svc,
+        dialbridge_web::WebSettings::for_public_url("http://127.0.0.1/"),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let driver = start_driver().await;
+    let client = browser(&driver).await;
+    client.goto(&format!("{base}/sign-in")).await.unwrap();
+    for (field, value) in [("#email", ADMIN_EMAIL), ("#password", PASSWORD)] {
+        client
+            .find(Locator::Css(field))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    client
+        .find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::LinkText("Live meetings"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Live meetings");
+    assert!(
+        text_of(&client, "section[aria-labelledby='meeting-organizer-1']")
+            .await
+            .contains("In the lobby")
+    );
+    screenshot(&client, "live-meetings").await;
+
+    // The caller in the lobby is let in by the conference itself: no click, no reload.
+    {
+        let mut meetings = fake.meetings.lock().unwrap();
+        meetings[0].participants[3].in_lobby = false;
+    }
+    fake.version.send_modify(|v| *v += 1);
+    let mut updated = false;
+    // A guard against a hang, not a speed check: the page updates after the event arrives.
+    for _ in 0..100 {
+        let acme = text_of(&client, "section[aria-labelledby='meeting-organizer-1']").await;
+        if !acme.contains("In the lobby") {
+            updated = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(updated, "the rosters did not update by themselves");
+    assert_eq!(client.current_url().await.unwrap().path(), "/live");
+
+    client
+        .find(Locator::Css(
+            "form[action='/live/organizer-1/mute'] input[name=participant][value='2'] ~ button",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(text_of(&client, "p.notice")
+        .await
+        .contains("The caller was muted."));
+    assert_eq!(
+        fake.carried_out.lock().unwrap().clone(),
+        [(
+            "organizer-1".to_owned(),
+            dialbridge_admin::live::LiveCommand::Mute { participant: 2 }
+        )]
+    );
     client.close().await.unwrap();
 }

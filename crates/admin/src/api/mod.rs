@@ -18,6 +18,7 @@ mod auth;
 mod error;
 mod extract;
 mod invitations;
+mod live_meetings;
 mod meetings;
 mod numbers;
 mod openapi;
@@ -28,6 +29,7 @@ mod records;
 
 pub use auth::Authenticated;
 pub use error::{status_of, ApiError, ApiResult, ErrorBody, ErrorDetail};
+pub use live_meetings::{live_event_stream, live_events};
 pub use openapi::ApiDoc;
 pub use public_page::{public_pages, render_numbers_page, PUBLIC_NUMBERS_PAGE};
 
@@ -168,6 +170,13 @@ fn table() -> Table {
             "/organizations/{id}/acp-import",
             // The ACP's file may be larger than axum's default body limit.
             acp::import.layer(DefaultBodyLimit::max(crate::acp_csv::MAX_FILE_BYTES)),
+        )
+        .add(Get, "/live-meetings", live_meetings::list)
+        .add(Get, "/live-meetings/events", live_meetings::events)
+        .add(
+            Post,
+            "/live-meetings/{key}/commands",
+            live_meetings::command,
         )
         .add(Get, "/audit", records::audit)
         .add(Get, "/mail", records::mail)

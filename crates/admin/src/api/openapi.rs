@@ -3,14 +3,16 @@
 //! its crate downloads the UI at build time.
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::{acp, invitations, meetings, numbers, organizations, organizers, records};
+use super::{
+    acp, invitations, live_meetings, meetings, numbers, organizations, organizers, records,
+};
 use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, the ACP file round trip, the audit log, the mail outbox and API tokens. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
+    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, live meetings (rosters, commands, SSE), the ACP file round trip, the audit log, the mail outbox and API tokens. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
     servers((url = "/api/v1")),
     paths(
         document,
@@ -26,12 +28,14 @@ use utoipa::{Modify, OpenApi};
         numbers::public,
         meetings::list, meetings::create, meetings::get, meetings::update, meetings::remove,
         acp::export, acp::import,
+        live_meetings::list, live_meetings::command, live_meetings::events,
         records::audit, records::mail, records::tokens, records::revoke_token,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, organizations::SeatsBody, organizers::PinBody,
         organizers::LicenceChange, numbers::PublicNumbers, meetings::MeetingBody,
-        crate::acp_csv::RowError,
+        crate::acp_csv::RowError, crate::live::LiveMeeting, crate::live::LiveParticipant,
+        crate::live::LiveRole, crate::live::LiveCommand,
     )),
     modifiers(&BearerAuth),
 )]

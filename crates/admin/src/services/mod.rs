@@ -95,6 +95,8 @@ pub struct AdminService {
     rng: Mutex<StdRng>,
     /// Where `.eml` files are written (no SMTP), for the mail list; see `with_eml_dir`.
     eml_dir: Option<std::path::PathBuf>,
+    /// The binary's running meetings (`live.rs`); unset where no conferences run.
+    pub(crate) live: std::sync::OnceLock<Arc<dyn crate::live::LiveMeetings>>,
 }
 
 impl std::fmt::Debug for AdminService {
@@ -126,6 +128,7 @@ impl AdminService {
             hasher: Arc::new(hasher),
             rng: Mutex::new(rng),
             eml_dir: None,
+            live: std::sync::OnceLock::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod dashboard;
 pub(crate) mod licences;
+pub(crate) mod live;
 pub(crate) mod number;
 pub(crate) mod numbers;
 pub(crate) mod organization;

@@ -5,17 +5,22 @@
 #![allow(clippy::unwrap_used, dead_code)]
 
 use axum::Router;
+use dialbridge_admin::live::{
+    LiveCommand, LiveCommandError, LiveMeeting, LiveMeetings, LiveParticipant, LiveRole,
+};
 use dialbridge_admin::rules::pin::PinHasher;
 use dialbridge_admin::rules::web_url::WebUrl;
 use dialbridge_admin::services::{
     AdminService, Caller, NewNumber, NewOrganization, NewOrganizerInput, ServiceConfig,
 };
-use dialbridge_store::{Organization, Organizer, Role, Store};
+use dialbridge_store::{Organization, OrganizationId, Organizer, Role, Store};
 use dialbridge_web::WebSettings;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use std::sync::Arc;
+use std::sync::Mutex;
 use tempfile::TempDir;
+use tokio::sync::watch;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const ADMIN_EMAIL: &str = "root@admins.example";
@@ -126,4 +131,96 @@ pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = html.find(marker).expect("a csrf field") + marker.len();
     html[start..start + 64].to_owned()
+}
+
+/// The binary's conferences, faked: rosters in a list; mute is carried out, every command
+/// recorded and the version bumped.
+pub struct FakeLive {
+    pub meetings: Mutex<Vec<LiveMeeting>>,
+    pub version: watch::Sender<u64>,
+    pub carried_out: Mutex<Vec<(String, LiveCommand)>>,
+}
+
+impl LiveMeetings for FakeLive {
+    fn snapshot(&self) -> Vec<LiveMeeting> {
+        self.meetings.lock().unwrap().clone()
+    }
+
+    fn command(&self, key: &str, command: LiveCommand) -> Result<(), LiveCommandError> {
+        let mut meetings = self.meetings.lock().unwrap();
+        let meeting = meetings
+            .iter_mut()
+            .find(|m| m.key == key)
+            .ok_or(LiveCommandError::UnknownMeeting)?;
+        if let LiveCommand::Mute { participant } = command {
+            meeting
+                .participants
+                .iter_mut()
+                .find(|p| p.id == participant)
+                .ok_or(LiveCommandError::UnknownParticipant)?
+                .muted = true;
+        }
+        self.carried_out
+            .lock()
+            .unwrap()
+            .push((key.to_owned(), command));
+        self.version.send_modify(|v| *v += 1);
+        Ok(())
+    }
+
+    fn subscribe(&self) -> watch::Receiver<u64> {
+        self.version.subscribe()
+    }
+}
+
+fn participant(id: u64, number: &str, in_lobby: bool) -> LiveParticipant {
+    LiveParticipant {
+        id,
+        number: Some(number.to_owned()),
+        role: if id == 1 {
+            LiveRole::Organizer
+        } else {
+            LiveRole::Attendee
+        },
+        muted: id == 3,
+        hand_raised: id == 2,
+        talking: id == 1,
+        in_lobby,
+        joined_at: 1_800_000_000,
+    }
+}
+
+/// Acme's meeting with an organizer talking, a raised hand, a muted caller and one in the
+/// lobby; another organization's meeting beside it.
+pub fn fake_live(f: &Fixture) -> Arc<FakeLive> {
+    let acme = LiveMeeting {
+        key: "organizer-1".into(),
+        organization_id: Some(f.org.id),
+        organizer_id: Some(f.organizer.id),
+        organizer_name: Some("Ada Lovelace".into()),
+        started: true,
+        locked: false,
+        participants: vec![
+            participant(1, "+1415555••01", false),
+            participant(2, "+1415555••02", false),
+            participant(3, "+1415555••03", false),
+            participant(4, "+1415555••04", true),
+        ],
+    };
+    let other = LiveMeeting {
+        key: "organizer-99".into(),
+        organization_id: Some(OrganizationId(f.org.id.0 + 1000)),
+        organizer_id: None,
+        organizer_name: Some("Grace Hopper".into()),
+        started: false,
+        locked: true,
+        participants: vec![participant(1, "+4420••••99", true)],
+    };
+    let fake = Arc::new(FakeLive {
+        meetings: Mutex::new(vec![acme, other]),
+        version: watch::channel(5).0,
+        carried_out: Mutex::new(Vec::new()),
+    });
+    f.svc.set_live_meetings(fake.clone());
+    fake
 }
