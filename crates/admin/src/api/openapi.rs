@@ -3,14 +3,14 @@
 //! its crate downloads the UI at build time.
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::{acp, invitations, meetings, numbers, organizations, organizers, records};
+use super::{acp, calls, invitations, meetings, numbers, organizations, organizers, records};
 use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, the ACP file round trip, the audit log, the mail outbox and API tokens. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
+    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, the ACP file round trip, the audit log, the mail outbox, API tokens, call history and the usage report. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
     servers((url = "/api/v1")),
     paths(
         document,
@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         meetings::list, meetings::create, meetings::get, meetings::update, meetings::remove,
         acp::export, acp::import,
         records::audit, records::mail, records::tokens, records::revoke_token,
+        calls::call_records, calls::usage,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, organizations::SeatsBody, organizers::PinBody,
