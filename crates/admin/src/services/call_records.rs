@@ -76,6 +76,34 @@ fn country_of(e164: &str) -> Option<String> {
     parsed.country().id().map(|id| id.as_ref().to_owned())
 }
 
+/// The start (00:00 UTC, Unix seconds) of a day written `YYYY-MM-DD`, or Unix seconds as
+/// they are: what `--since` and `--until` take on the command line.
+pub fn parse_time(text: &str) -> ServiceResult<i64> {
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse()
+            .map_err(|_| ServiceError::invalid(format!("time {text:?} is too large")));
+    }
+    let bad = || {
+        ServiceError::invalid(format!(
+            "{text:?}: give a day as YYYY-MM-DD (UTC) or Unix seconds"
+        ))
+    };
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return Err(bad());
+    };
+    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        return Err(bad());
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (year.parse(), month.parse(), day.parse()) else {
+        return Err(bad());
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(year, month, day).ok_or_else(bad)?;
+    Ok(date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp())
+}
+
 fn month_index(month: &str) -> ServiceResult<i64> {
     check_month(month).map_err(|e| ServiceError::invalid(e.to_string()))?;
     let year: i64 = month[..4].parse().map_err(ServiceError::internal)?;
@@ -368,6 +396,15 @@ mod tests {
     #[test]
     fn times_are_iso_utc() {
         assert_eq!(utc(1_772_323_205), "2026-03-01T00:00:05Z");
+    }
+
+    #[test]
+    fn times_are_days_or_unix_seconds() {
+        assert_eq!(parse_time("2026-03-01").unwrap(), 1_772_323_200);
+        assert_eq!(parse_time("1772323200").unwrap(), 1_772_323_200);
+        for bad in ["2026-02-30", "2026-3-01", "yesterday", "", "-5"] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

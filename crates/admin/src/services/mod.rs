@@ -52,7 +52,7 @@ pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
 pub use acp_import::AcpImportOutcome;
 pub use call_path::{CallTarget, PinEntryState};
 pub use call_records::{
-    call_records_csv, usage_csv, CallRecordInput, CallRecordQuery, CALL_RECORD_COLUMNS,
+    call_records_csv, parse_time, usage_csv, CallRecordInput, CallRecordQuery, CALL_RECORD_COLUMNS,
     MAX_CSV_RECORDS, USAGE_COLUMNS,
 };
 pub use caller::Caller;
