@@ -7,6 +7,7 @@
 
 mod accounts;
 mod acp;
+mod calls;
 mod licences;
 mod numbers;
 mod organizations;
@@ -25,7 +26,8 @@ use serde::Serialize;
 use crate::cli::ServeArgs;
 use crate::config::Settings;
 
-/// Administer organizations, organizers, numbers, licences, accounts and tokens.
+/// Administer organizations, organizers, numbers, licences, accounts and tokens; read call
+/// history and usage.
 ///
 /// Runs on the server, directly on the database `serve` uses (same --config, --data-dir and
 /// --database), as the platform administrator: anyone who can run this can read and change
@@ -78,6 +80,9 @@ pub enum Resource {
     /// Export organizers for a third-party audio conferencing provider (ACP), import its answer.
     #[command(subcommand)]
     Acp(acp::Action),
+    /// Call history (call detail records) and the monthly usage report for chargeback.
+    #[command(subcommand)]
+    Calls(calls::Action),
 }
 
 /// `on` or `off`, as operators type switches.
@@ -201,6 +206,7 @@ async fn execute(args: AdminArgs) -> CliResult {
         Resource::Accounts(action) => accounts::run(&ctx, action).await,
         Resource::Tokens(action) => tokens::run(&ctx, action).await,
         Resource::Acp(action) => acp::run(&ctx, action).await,
+        Resource::Calls(action) => calls::run(&ctx, action).await,
     }
 }
 

@@ -1565,3 +1565,144 @@ async fn public_numbers_page_is_html_without_login() {
         .await;
     assert_eq!(json.json()["numbers"].as_array().unwrap().len(), 2);
 }
+
+/// 2026-03-01T00:00:00Z.
+const MARCH_2026: i64 = 1_772_323_200;
+
+#[tokio::test]
+async fn call_history_and_usage_are_scoped_read_only_and_download_as_csv() {
+    use dialbridge_admin::services::CallRecordInput;
+    use dialbridge_store::{CallDirection, OrganizerId};
+    let api = api().await;
+    let a = api.org("A").await;
+    let b = api.org("B").await;
+    for (org, secs, direction, called) in [
+        (a, 61, CallDirection::Inbound, "+14155550123"),
+        (a, 10, CallDirection::Outbound, "+442071838750"),
+        (b, 300, CallDirection::Inbound, "+14155550123"),
+    ] {
+        api.svc
+            .record_call(CallRecordInput {
+                direction,
+                trunk: "carrier-a".into(),
+                called_number: called.into(),
+                caller_number: None,
+                dial_in_number_kind: None,
+                country: None,
+                organization_id: Some(OrganizationId(org)),
+                organizer_id: None::<OrganizerId>,
+                meeting_id: None,
+                conference_key: None,
+                role: None,
+                started_at: MARCH_2026,
+                answered_at: Some(MARCH_2026),
+                ended_at: MARCH_2026 + secs,
+                end_reason: "caller_hangup".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let admin_a = api.token(Role::OrgAdmin, Some(a)).await;
+    let reader_a = api.token(Role::ReadOnly, Some(a)).await;
+
+    let all = api.get("/call-records", &api.platform).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    assert_eq!(all.json()["total"], 3);
+    for token in [&admin_a, &reader_a] {
+        let own = api.get("/call-records?limit=10", token).await.json();
+        assert_eq!(own["total"], 2);
+        assert!(own["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["organization_id"] == a));
+        let outbound = api
+            .get("/call-records?direction=outbound", token)
+            .await
+            .json();
+        assert_eq!(outbound["items"][0]["country"], "GB");
+        let other = api
+            .get(&format!("/call-records?organization_id={b}"), token)
+            .await;
+        assert_eq!(other.status, StatusCode::FORBIDDEN);
+        assert_eq!(other.code(), "forbidden");
+        let other = api
+            .get(
+                &format!("/usage?from=2026-03&to=2026-03&organization_id={b}"),
+                token,
+            )
+            .await;
+        assert_eq!(other.status, StatusCode::FORBIDDEN);
+
+        let usage = api.get("/usage?from=2026-03&to=2026-03", token).await;
+        assert_eq!(usage.status, StatusCode::OK, "{}", usage.text);
+        let minutes: Vec<_> = usage
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["direction"].as_str().unwrap().to_owned(),
+                    r["minutes"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            minutes,
+            [("inbound".to_owned(), 2), ("outbound".to_owned(), 1)]
+        );
+
+        // Read-only resources: nothing to write.
+        let write = api
+            .call(Method::POST, "/call-records", Some(token), Some(json!({})))
+            .await;
+        assert_eq!(write.status, StatusCode::METHOD_NOT_ALLOWED);
+    }
+
+    // CSV by Accept header and by ?format=csv.
+    let request = Request::builder()
+        .uri("/api/v1/call-records")
+        .header(header::AUTHORIZATION, format!("Bearer {admin_a}"))
+        .header(header::ACCEPT, "text/csv")
+        .body(Body::empty())
+        .unwrap();
+    let csv = api.send(request).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.content_type.starts_with("text/csv"),
+        "{}",
+        csv.content_type
+    );
+    let lines: Vec<_> = csv.text.lines().collect();
+    assert!(
+        lines[0].starts_with("id,direction,trunk,called_number,"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 3, "header and A's two calls: {}", csv.text);
+    let usage = api
+        .get("/usage?from=2026-03&to=2026-03&format=csv", &api.platform)
+        .await;
+    assert!(usage.content_type.starts_with("text/csv"));
+    assert_eq!(usage.text.lines().count(), 4, "{}", usage.text);
+    assert!(
+        usage.text.contains(",B,,,inbound,,,1,5\r\n"),
+        "{}",
+        usage.text
+    );
+
+    for bad in [
+        "/usage?from=2026-13&to=2026-12",
+        "/usage?from=2026-03",
+        "/call-records?format=xml",
+    ] {
+        let reply = api.get(bad, &api.platform).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            reply.text
+        );
+    }
+}

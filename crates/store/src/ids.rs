@@ -35,4 +35,6 @@ id_type! {
     MailId;
     /// A row of the audit log.
     AuditId;
+    /// A call detail record.
+    CallRecordId;
 }

@@ -45,6 +45,7 @@
 mod admin_accounts;
 mod api_tokens;
 mod audit;
+mod call_records;
 mod conference_ids;
 mod db;
 mod dial_in_numbers;
@@ -63,6 +64,10 @@ mod validate;
 pub use admin_accounts::{AdminAccount, AdminLogin, NewAdminAccount, Role};
 pub use api_tokens::ApiToken;
 pub use audit::{Actor, AuditEntry, AuditFilter};
+pub use call_records::{
+    check_month, month_of, CallDirection, CallRecord, CallRecordFilter, CallRole, NewCallRecord,
+    UsageRow,
+};
 pub use conference_ids::{ConferenceOwner, ConferenceTarget};
 pub use db::{BackendKind, Clock, Store, StoreTx, SQLITE_FILE_NAME};
 pub use dial_in_numbers::{
@@ -70,8 +75,8 @@ pub use dial_in_numbers::{
 };
 pub use error::{Result, StoreError};
 pub use ids::{
-    AdminAccountId, ApiTokenId, AuditId, DialInNumberId, MailId, MeetingId, OrganizationId,
-    OrganizerId,
+    AdminAccountId, ApiTokenId, AuditId, CallRecordId, DialInNumberId, MailId, MeetingId,
+    OrganizationId, OrganizerId,
 };
 pub use licences::LicencePool;
 pub use mail_outbox::{Mail, MailFilter, MailStatus, NewMail};

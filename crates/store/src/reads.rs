@@ -5,6 +5,7 @@
 use crate::admin_accounts::{AdminAccount, AdminLogin};
 use crate::api_tokens::ApiToken;
 use crate::audit::{AuditEntry, AuditFilter};
+use crate::call_records::{CallRecord, CallRecordFilter, UsageRow};
 use crate::conference_ids::{ConferenceOwner, ConferenceTarget};
 use crate::db::{Store, StoreTx};
 use crate::dial_in_numbers::{DialInNumber, DialInNumberFilter};
@@ -16,8 +17,8 @@ use crate::organizations::Organization;
 use crate::organizers::{Organizer, OrganizerFilter, PinState};
 use crate::page::{Page, Paged};
 use crate::{
-    admin_accounts, api_tokens, audit, conference_ids, dial_in_numbers, licences, mail_outbox,
-    meetings, organizations, organizers, Result,
+    admin_accounts, api_tokens, audit, call_records, conference_ids, dial_in_numbers, licences,
+    mail_outbox, meetings, organizations, organizers, Result,
 };
 
 macro_rules! reads {
@@ -96,6 +97,16 @@ reads! {
 
     /// Audit rows matching a filter, newest first.
     fn list_audit(filter: &AuditFilter, page: Page) -> Paged<AuditEntry> = audit::list;
+
+    /// One call detail record.
+    fn call_record(id: CallRecordId) -> CallRecord = call_records::get;
+    /// Call detail records matching a filter, newest first (by end time).
+    fn list_call_records(filter: &CallRecordFilter, page: Page) -> Paged<CallRecord>
+        = call_records::list;
+    /// Calls and billed minutes per month, `from` to `to` (`YYYY-MM`, inclusive, UTC), of one
+    /// organization or all.
+    fn usage_report(organization_id: Option<OrganizationId>, from: &str, to: &str)
+        -> Vec<UsageRow> = call_records::usage;
 
     /// One outbox mail.
     fn mail(id: MailId) -> Mail = mail_outbox::get;

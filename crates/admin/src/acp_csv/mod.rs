@@ -22,7 +22,7 @@ mod columns;
 mod error;
 mod export;
 mod fetch;
-mod guard;
+pub(crate) mod guard;
 mod plan;
 mod reader;
 mod row;

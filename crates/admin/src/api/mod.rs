@@ -15,6 +15,7 @@
 
 mod acp;
 mod auth;
+mod calls;
 mod error;
 mod extract;
 mod invitations;
@@ -182,6 +183,8 @@ fn table() -> Table {
         .add(Get, "/mail", records::mail)
         .add(Get, "/admin-accounts/{id}/tokens", records::tokens)
         .add(Delete, "/api-tokens/{id}", records::revoke_token)
+        .add(Get, "/call-records", calls::call_records)
+        .add(Get, "/usage", calls::usage)
 }
 
 /// The API's router, to nest under `/api/v1`.

@@ -4,7 +4,8 @@
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::{
-    acp, invitations, live_meetings, meetings, numbers, organizations, organizers, records,
+    acp, calls, invitations, live_meetings, meetings, numbers, organizations, organizers,
+    records,
 };
 use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -12,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, live meetings (rosters, commands, SSE), the ACP file round trip, the audit log, the mail outbox and API tokens. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
+    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, live meetings (rosters, commands, SSE), the ACP file round trip, the audit log, the mail outbox, API tokens, call history and the usage report. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
     servers((url = "/api/v1")),
     paths(
         document,
@@ -30,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         acp::export, acp::import,
         live_meetings::list, live_meetings::command, live_meetings::events,
         records::audit, records::mail, records::tokens, records::revoke_token,
+        calls::call_records, calls::usage,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, organizations::SeatsBody, organizers::PinBody,

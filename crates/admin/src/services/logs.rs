@@ -53,7 +53,10 @@ pub struct MailSummary {
 }
 
 /// The organization a list is scoped to: the caller's own, or what a platform admin asks.
-fn scope(caller: &Caller, asked: Option<OrganizationId>) -> ServiceResult<Option<OrganizationId>> {
+pub(super) fn scope(
+    caller: &Caller,
+    asked: Option<OrganizationId>,
+) -> ServiceResult<Option<OrganizationId>> {
     match (caller.organization_id(), asked) {
         (Some(own), Some(asked)) if own != asked => Err(ServiceError::Forbidden),
         (Some(own), _) => Ok(Some(own)),

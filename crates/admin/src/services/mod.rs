@@ -27,6 +27,7 @@
 mod accounts;
 mod acp_import;
 mod call_path;
+mod call_records;
 mod called_number;
 mod caller;
 mod change;
@@ -50,6 +51,10 @@ mod tokens;
 pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
 pub use acp_import::AcpImportOutcome;
 pub use call_path::{CallTarget, PinEntryState};
+pub use call_records::{
+    call_records_csv, parse_time, usage_csv, CallRecordInput, CallRecordQuery, CALL_RECORD_COLUMNS,
+    MAX_CSV_RECORDS, USAGE_COLUMNS,
+};
 pub use caller::Caller;
 pub use change::DialInOutcome;
 pub use default_numbers::DefaultNumbers;

@@ -10,6 +10,7 @@ mod harness;
 
 mod acp_import;
 mod authorization;
+mod call_records;
 mod dial_in;
 mod licences;
 mod mails;

@@ -8,6 +8,7 @@ mod harness;
 mod fixtures;
 
 mod admin_accounts;
+mod call_records;
 mod conference_ids;
 mod dial_in_numbers;
 mod licences;
