@@ -19,6 +19,8 @@ use dialbridge_sip::trunk::{
 };
 use rand::RngCore;
 
+use dialbridge_admin::services::{AdminService, CallRecordInput};
+
 use crate::dialin::{DialIn, DialInInput};
 use dialbridge_media::sip_info_dtmf::{parse_sip_info_dtmf, SipInfoDtmfFormat};
 
@@ -75,6 +77,9 @@ struct ActiveCall {
     route: Route,
     /// The caller's number from the From header, for the roster.
     caller_number: Option<String>,
+    /// Unix seconds, for the call detail record.
+    started_unix: i64,
+    answered_unix: Option<i64>,
     answered_at: Instant,
 }
 
@@ -92,11 +97,13 @@ pub struct CallControl {
     direct_routes: HashMap<String, String>,
     dial_in: DialIn,
     media_stats: Arc<MediaStats>,
+    admin: Arc<AdminService>,
 }
 
 /// Where answered calls go: the media engine for their audio, the dial-in flow (or a
 /// direct conference) for what happens in them.
 pub struct AnsweredCalls {
+    pub admin: Arc<AdminService>,
     pub media: MediaEngine,
     pub media_stats: Arc<MediaStats>,
     /// Called numbers routed straight into a named conference, without the IVR.
@@ -114,6 +121,7 @@ impl CallControl {
         answered: AnsweredCalls,
     ) -> Self {
         let AnsweredCalls {
+            admin,
             media,
             media_stats,
             direct_routes,
@@ -131,6 +139,7 @@ impl CallControl {
             direct_routes,
             dial_in,
             media_stats,
+            admin,
         }
     }
 
@@ -378,6 +387,8 @@ impl CallControl {
             _lease: lease,
             route,
             caller_number,
+            started_unix: unix_now_i64(),
+            answered_unix: None,
             answered_at: now,
         };
         self.calls.insert(call, active);
@@ -400,6 +411,7 @@ impl CallControl {
         }
         if let Some(active) = self.calls.get_mut(&call) {
             active.answered_at = now;
+            active.answered_unix = Some(unix_now_i64());
             match &active.route {
                 Route::Direct(conference) => self.dial_in.start_direct(
                     &mut self.media,
@@ -510,9 +522,11 @@ impl CallControl {
         let Some(active) = self.calls.remove(&call) else {
             return;
         };
-        self.dial_in
+        let joined = self
+            .dial_in
             .call_ended(&mut self.media, Instant::now(), call);
         self.media.detach(call);
+        self.record_call(&active, joined, &reason);
         let was_ringing = self.ringing.iter().any(|(_, ringing, _)| *ringing == call);
         self.ringing.retain(|(_, ringing, _)| *ringing != call);
         if !was_ringing {
@@ -522,6 +536,57 @@ impl CallControl {
             %call, trunk = %active.trunk, called = %active.called, ?reason,
             seconds = active.answered_at.elapsed().as_secs(), "call ended"
         );
+    }
+
+    /// Writes the call detail record on a task: the database never holds up signalling.
+    fn record_call(
+        &self,
+        active: &ActiveCall,
+        joined: Option<(crate::dialin::Joinable, dialbridge_conference::ivr::Role)>,
+        reason: &dialbridge_sip::endpoint::CallEndReason,
+    ) {
+        use dialbridge_store::{CallDirection, CallRole};
+        let (target, key, role) = match &joined {
+            Some((joinable, role)) => (
+                joinable.target.clone(),
+                Some(joinable.key.clone()),
+                Some(match role {
+                    dialbridge_conference::ivr::Role::Organizer => CallRole::Organizer,
+                    dialbridge_conference::ivr::Role::Attendee => CallRole::Attendee,
+                }),
+            ),
+            None => (
+                None,
+                match &active.route {
+                    Route::Direct(conference) => Some(format!("direct-{conference}")),
+                    Route::DialIn => None,
+                },
+                None,
+            ),
+        };
+        let input = CallRecordInput {
+            direction: CallDirection::Inbound,
+            trunk: active.trunk.clone(),
+            called_number: active.called.clone(),
+            caller_number: active.caller_number.clone(),
+            dial_in_number_kind: None,
+            country: None,
+            organization_id: target.as_ref().map(|t| t.organization_id),
+            organizer_id: target.as_ref().map(|t| t.organizer_id),
+            meeting_id: target.as_ref().and_then(|t| t.meeting_id),
+            conference_key: key,
+            role,
+            started_at: active.started_unix,
+            answered_at: active.answered_unix,
+            ended_at: unix_now_i64(),
+            end_reason: format!("{reason:?}"),
+        };
+        let admin = Arc::clone(&self.admin);
+        tokio::spawn(async move {
+            if let Err(error) = admin.record_call(input).await {
+                tracing::warn!(%error, "call detail record not stored");
+            }
+        });
     }
 
     fn refuse(
@@ -566,6 +631,10 @@ fn srtp_inline_key() -> String {
         [0u8; dialbridge_media::srtp::MASTER_KEY_LEN + dialbridge_media::srtp::MASTER_SALT_LEN];
     rand::rngs::OsRng.fill_bytes(&mut key);
     base64::engine::general_purpose::STANDARD.encode(key)
+}
+
+fn unix_now_i64() -> i64 {
+    i64::try_from(unix_now()).unwrap_or(i64::MAX)
 }
 
 fn unix_now() -> u64 {

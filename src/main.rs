@@ -247,6 +247,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         std::time::Duration::from_millis(settings.answer_after_ms),
         Arc::clone(&stats),
         calls::AnsweredCalls {
+            admin: Arc::clone(&admin),
             media,
             media_stats: Arc::clone(&media_stats),
             direct_routes,

@@ -30,6 +30,11 @@ pub enum DialInInput {
         request: RequestId,
         result: PinResult,
     },
+    /// An admin's command on a live meeting.
+    Live {
+        key: String,
+        command: dialbridge_admin::live::LiveCommand,
+    },
 }
 
 pub struct Lookups {
@@ -77,8 +82,8 @@ impl Lookups {
             let result = match admin.resolve_at(&digits, unix_now()).await {
                 Ok(Some(target)) => {
                     let key = match target.meeting_id {
-                        Some(meeting) => format!("meeting:{meeting:?}"),
-                        None => format!("organizer:{:?}", target.organizer_id),
+                        Some(meeting) => format!("meeting-{}", meeting.0),
+                        None => format!("organizer-{}", target.organizer_id.0),
                     };
                     let found = FoundConference {
                         organizer_can_use_pin: target.pin.hash.is_some(),
@@ -138,7 +143,7 @@ impl Lookups {
     }
 }
 
-fn unix_now() -> i64 {
+pub fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

@@ -11,6 +11,10 @@ use dialbridge_conference::meeting::{
 use dialbridge_conference::speech::{Language, Utterance};
 use dialbridge_sip::endpoint::CallHandle;
 
+use dialbridge_admin::live::{
+    LiveCommand, LiveMeeting as AdminLiveMeeting, LiveParticipant, LiveRole,
+};
+
 use super::Joinable;
 use crate::media_engine::{MediaEngine, WorkerCommand};
 
@@ -41,6 +45,8 @@ struct Member {
 struct LiveMeeting {
     meeting: Meeting,
     members: HashMap<u64, Member>,
+    /// Whose meeting it is, for the admin center (none for a direct conference).
+    owner: Option<std::sync::Arc<dialbridge_admin::services::CallTarget>>,
 }
 
 #[derive(Default)]
@@ -97,6 +103,7 @@ impl Meetings {
             LiveMeeting {
                 meeting: Meeting::new(config, now),
                 members: HashMap::new(),
+                owner: joinable.target.clone(),
             }
         });
         let role = match role {
@@ -124,6 +131,7 @@ impl Meetings {
             LiveMeeting {
                 meeting: Meeting::new(config, now),
                 members: HashMap::new(),
+                owner: None,
             }
         });
         live.add(now, call, Role::Attendee, language, caller_number, false)
@@ -146,6 +154,61 @@ impl Meetings {
             live.members.remove(&participant_id(call));
             live.meeting.leave(now, participant_id(call));
         }
+    }
+
+    /// An admin's command from the admin center.
+    pub fn admin_command(&mut self, now: Instant, key: &str, command: &LiveCommand) {
+        let Some(live) = self.live.get_mut(key) else {
+            return;
+        };
+        let meeting = &mut live.meeting;
+        let result = match *command {
+            LiveCommand::AdmitAll => meeting.admin_admit_all(now).map(|_| ()),
+            LiveCommand::Admit { participant } => meeting.admin_admit(now, participant),
+            LiveCommand::Mute { participant } => meeting.admin_mute(participant),
+            LiveCommand::Unmute { participant } => meeting.admin_unmute(participant),
+            LiveCommand::Remove { participant } => meeting.admin_remove(now, participant),
+            LiveCommand::Lock => meeting.admin_lock(now),
+            LiveCommand::Unlock => meeting.admin_unlock(now),
+            LiveCommand::End => meeting.admin_end(),
+        };
+        if let Err(error) = result {
+            tracing::info!(meeting = key, %error, "admin command not applied");
+        }
+    }
+
+    /// The meeting as the admin center shows it, or `None` once it has ended.
+    pub fn view(&self, key: &str, now: Instant, now_unix: i64) -> Option<AdminLiveMeeting> {
+        let live = self.live.get(key)?;
+        let participants = live
+            .meeting
+            .roster()
+            .into_iter()
+            .map(|entry| LiveParticipant {
+                id: entry.id,
+                number: entry.display_number,
+                role: match entry.role {
+                    Role::Organizer => LiveRole::Organizer,
+                    Role::Attendee => LiveRole::Attendee,
+                },
+                muted: entry.muted,
+                hand_raised: entry.hand_raised,
+                talking: entry.talking,
+                in_lobby: entry.in_lobby,
+                joined_at: now_unix
+                    - i64::try_from(now.saturating_duration_since(entry.joined_at).as_secs())
+                        .unwrap_or(0),
+            })
+            .collect();
+        Some(AdminLiveMeeting {
+            key: key.to_owned(),
+            organization_id: live.owner.as_ref().map(|t| t.organization_id),
+            organizer_id: live.owner.as_ref().map(|t| t.organizer_id),
+            organizer_name: live.owner.as_ref().map(|t| t.organizer_name.clone()),
+            started: live.meeting.is_started(),
+            locked: live.meeting.is_locked(),
+            participants,
+        })
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {

@@ -4,6 +4,7 @@
 //! media engine, conference ID and PIN checks through the admin services (on tasks that
 //! report back through a channel), hang-ups through call control.
 
+pub mod live;
 mod lookups;
 mod meetings;
 pub mod speech;
@@ -44,6 +45,8 @@ enum Phase {
 
 struct DialInCall {
     phase: Phase,
+    /// Where the caller went and as whom, for the call detail record.
+    joined: Option<(Joinable, dialbridge_conference::ivr::Role)>,
     caller_number: Option<String>,
     /// The last batch of clips queued, whose end the worker reports.
     playing: Option<u64>,
@@ -59,6 +62,8 @@ pub struct DialIn {
     next_request: u64,
     /// Calls to hang up now; call control drains it.
     hangups: Vec<CallHandle>,
+    /// What the admin center shows of the live meetings.
+    board: Arc<live::LiveBoard>,
 }
 
 impl DialIn {
@@ -68,6 +73,9 @@ impl DialIn {
         inputs: mpsc::UnboundedSender<DialInInput>,
         max_participants: usize,
     ) -> Self {
+        let board = Arc::new(live::LiveBoard::new(inputs.clone()));
+        admin
+            .set_live_meetings(Arc::clone(&board) as Arc<dyn dialbridge_admin::live::LiveMeetings>);
         DialIn {
             prompts,
             lookups: lookups::Lookups::new(admin, inputs),
@@ -75,6 +83,7 @@ impl DialIn {
             meetings: Meetings::with_max_participants(max_participants),
             next_request: 1,
             hangups: Vec::new(),
+            board,
         }
     }
 
@@ -100,7 +109,7 @@ impl DialIn {
         conference: &str,
         caller_number: Option<String>,
     ) {
-        let key = format!("direct:{conference}");
+        let key = format!("direct-{}", url_safe(conference));
         self.calls.insert(
             call,
             DialInCall::new(Phase::Meeting { key: key.clone() }, caller_number.clone()),
@@ -122,6 +131,10 @@ impl DialIn {
 
     pub fn handle_input(&mut self, media: &mut MediaEngine, now: Instant, input: DialInInput) {
         match input {
+            DialInInput::Live { key, command } => {
+                self.meetings.admin_command(now, &key, &command);
+                self.drain_meeting(media, now, &key);
+            }
             DialInInput::CalledNumber { call, languages } => {
                 let Some(state) = self.calls.get_mut(&call) else {
                     return;
@@ -228,15 +241,20 @@ impl DialIn {
         }
     }
 
-    /// The call is gone (BYE, CANCEL, error): forget it and tell its meeting.
-    pub fn call_ended(&mut self, media: &mut MediaEngine, now: Instant, call: CallHandle) {
-        let Some(state) = self.calls.remove(&call) else {
-            return;
-        };
-        if let Phase::Meeting { key } = state.phase {
-            self.meetings.leave(now, &key, call);
-            self.drain_meeting(media, now, &key);
+    /// The call is gone (BYE, CANCEL, error): forget it and tell its meeting. Returns where
+    /// it had gone, for the call detail record.
+    pub fn call_ended(
+        &mut self,
+        media: &mut MediaEngine,
+        now: Instant,
+        call: CallHandle,
+    ) -> Option<(Joinable, dialbridge_conference::ivr::Role)> {
+        let state = self.calls.remove(&call)?;
+        if let Phase::Meeting { key } = &state.phase {
+            self.meetings.leave(now, key, call);
+            self.drain_meeting(media, now, key);
         }
+        state.joined
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {
@@ -311,6 +329,7 @@ impl DialIn {
                         return;
                     };
                     tracing::info!(%call, ?role, language = %language.as_str(), meeting = %meeting.key, "IVR done: caller enters the meeting");
+                    state.joined = Some((meeting.clone(), role));
                     state.phase = Phase::Meeting {
                         key: meeting.key.clone(),
                     };
@@ -373,7 +392,10 @@ impl DialIn {
     }
 
     fn drain_meeting(&mut self, media: &mut MediaEngine, now: Instant, key: &str) {
-        for effect in self.meetings.drain(now, key, media) {
+        let effects = self.meetings.drain(now, key, media);
+        self.board
+            .update(key, self.meetings.view(key, now, lookups::unix_now()));
+        for effect in effects {
             match effect {
                 meetings::Effect::Say { call, utterance } => self.say(media, call, &utterance),
                 meetings::Effect::HangupAfterPrompts { call } => {
@@ -422,10 +444,24 @@ impl DialInCall {
     fn new(phase: Phase, caller_number: Option<String>) -> Self {
         DialInCall {
             phase,
+            joined: None,
             caller_number,
             playing: None,
             hangup_after_playback: false,
             recorded_name: None,
         }
     }
+}
+
+/// Meeting keys appear in admin URLs: letters, digits, `-` and `_` only.
+fn url_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }

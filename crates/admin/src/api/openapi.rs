@@ -4,8 +4,7 @@
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::{
-    acp, calls, invitations, live_meetings, meetings, numbers, organizations, organizers,
-    records,
+    acp, calls, invitations, live_meetings, meetings, numbers, organizations, organizers, records,
 };
 use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
