@@ -464,3 +464,109 @@ health
         "as an English-speaking attendee\n{why}"
     );
 }
+
+/// `live_json METHOD PATH [BODY]`: the REST API with the lab's platform-admin token.
+const LIVE_API: &str = r#"
+printf 'correct horse battery staple\n' | "$DIALBRIDGE" admin --data-dir "$LAB/data" \
+    accounts create --email ops@example.com --role platform-admin --password-stdin > /dev/null
+TOKEN=$("$DIALBRIDGE" admin --data-dir "$LAB/data" --json tokens create --account 1 --name lab \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+live_json() {
+  python3 - "$TOKEN" "$@" <<'PY'
+import json, sys, urllib.request
+token, method, path = sys.argv[1:4]
+body = sys.argv[4].encode() if len(sys.argv) > 4 else None
+request = urllib.request.Request("http://127.0.0.1:8080/api/v1" + path, method=method, data=body,
+    headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+with urllib.request.urlopen(request) as answer:
+    print(method, path, answer.status, answer.read().decode())
+PY
+}
+"#;
+
+#[test]
+fn an_admin_sees_the_caller_waiting_in_the_lobby_and_admits_them() {
+    // Anonymous start is off for the demo organizer: the attendee waits until an admin
+    // admits everyone from the live meetings API.
+    let steps = format!(
+        r#"{MAKE_CALLER}
+{CONFERENCE_ID}
+{LIVE_API}
+make_caller attendee rfc4733 "pause:1500 keys:1 pause:1500 keys:$ID# pause:30000"
+caller attendee 5070 6000 &
+ATTENDEE=$!
+wait_for server.log 'caller waits in the lobby' 30
+live_json GET /live-meetings
+live_json POST /live-meetings/organizer-1/commands '{{"command":"admit_all"}}'
+wait_for server.log 'caller joins the conference' 10
+live_json GET /live-meetings
+wait $ATTENDEE
+"#
+    );
+    let run = Lab::demo().run(&steps);
+    let why = context(&run);
+    run.assert_passed("sipp attendee");
+    let listings: Vec<&str> = run
+        .output
+        .lines()
+        .filter(|l| l.starts_with("GET /live-meetings 200"))
+        .collect();
+    assert_eq!(listings.len(), 2, "two listings\n{why}");
+    assert!(
+        listings[0].contains(r#""key":"organizer-1""#)
+            && listings[0].contains(r#""in_lobby":true"#),
+        "the first listing shows the caller in the lobby\n{why}"
+    );
+    assert!(
+        run.output
+            .contains("POST /live-meetings/organizer-1/commands 2"),
+        "the admit command was accepted\n{why}"
+    );
+    assert!(
+        listings[1].contains(r#""in_lobby":false"#) && listings[1].contains(r#""started":true"#),
+        "the second listing shows the caller in the meeting\n{why}"
+    );
+    assert_eq!(
+        log_lines(&run, "caller joins the conference").len(),
+        1,
+        "the caller joined only when admitted\n{why}"
+    );
+}
+
+#[test]
+fn after_the_organizer_locks_the_meeting_the_next_caller_waits_in_the_lobby() {
+    let steps = format!(
+        r#"{MAKE_CALLER}
+{CONFERENCE_ID}
+PIN=$(grep -o 'organizer PIN [0-9][0-9]*' server.log | head -1 | grep -o '[0-9]*$')
+make_caller organizer rfc4733 "pause:1500 keys:1 pause:1500 keys:$ID# pause:2500 keys:* pause:2500 keys:$PIN# pause:8000 keys:*7 pause:30000"
+make_caller attendee rfc4733 "pause:1500 keys:1 pause:1500 keys:$ID# pause:18000"
+caller organizer 5070 6000 &
+ORGANIZER=$!
+wait_for server.log 'caller joins the conference' 40
+sleep 6
+caller attendee 5072 6100
+wait $ORGANIZER
+"#
+    );
+    let run = Lab::demo().run(&steps);
+    let why = context(&run);
+    run.assert_passed("sipp organizer");
+    run.assert_passed("sipp attendee");
+    let entries = log_lines(&run, "IVR done: caller enters the meeting");
+    assert_eq!(entries.len(), 2, "both finished the IVR\n{why}");
+    assert!(
+        entries[0].contains("Organizer") && entries[1].contains("Attendee"),
+        "{why}"
+    );
+    assert_eq!(
+        log_lines(&run, "caller joins the conference").len(),
+        1,
+        "only the organizer is in the conference\n{why}"
+    );
+    assert_eq!(
+        log_lines(&run, "caller waits in the lobby").len(),
+        1,
+        "the attendee waits, the meeting being locked\n{why}"
+    );
+}
