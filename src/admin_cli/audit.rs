@@ -12,7 +12,7 @@ use super::{CliResult, Ctx};
 pub enum Action {
     /// List audit rows, newest first.
     List {
-        /// Exact actor label, e.g. `system:cli` or `account:3`.
+        /// Exact actor label: an admin's email, or `system:cli` for this CLI.
         #[arg(long, value_name = "LABEL")]
         actor: Option<String>,
         /// A kind (`organizer`) or one thing (`organizer:7`).
