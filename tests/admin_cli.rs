@@ -621,3 +621,48 @@ fn numbers_update_changes_languages_kind_and_city() {
     assert_eq!(too_many.code, 1, "{}", too_many.stdout);
     assert_eq!(cli.run(&["numbers", "update", "1"]).code, 1);
 }
+
+#[test]
+fn organization_invitation_links_and_dial_pad_keys() {
+    let cli = Cli::new();
+    cli.world();
+    let set = cli.json(&[
+        "organizations",
+        "set",
+        "1",
+        "--help-url",
+        "https://help.contoso.example/dial-in",
+        "--footer",
+        "Contoso IT",
+        "--dial-pad-key",
+        "*6=mute",
+    ]);
+    let settings = &set["settings"];
+    assert_eq!(
+        settings["invitation"]["help_url"],
+        "https://help.contoso.example/dial-in"
+    );
+    assert_eq!(settings["invitation"]["footer"], "Contoso IT");
+    assert_eq!(settings["dial_pad_keys"]["*6"], "mute");
+    // Other invitation fields stay when one changes; "" removes one.
+    let again = cli.json(&["organizations", "set", "1", "--footer", ""]);
+    assert!(again["settings"]["invitation"]["footer"].is_null());
+    assert_eq!(
+        again["settings"]["invitation"]["help_url"],
+        "https://help.contoso.example/dial-in"
+    );
+    assert_eq!(again["settings"]["dial_pad_keys"]["*6"], "mute");
+    cli.ok(&["organizers", "enable-dial-in", "1"]);
+    let invitation = cli.ok(&["organizers", "invitation", "1"]);
+    assert!(
+        invitation.contains("https://help.contoso.example/dial-in"),
+        "{invitation}"
+    );
+    let cleared = cli.json(&["organizations", "set", "1", "--no-dial-pad-keys"]);
+    assert_eq!(cleared["settings"]["dial_pad_keys"], serde_json::json!({}));
+    assert_eq!(
+        cli.run(&["organizations", "set", "1", "--dial-pad-key", "mute"])
+            .code,
+        1
+    );
+}

@@ -13,6 +13,7 @@ mod mail;
 mod meetings;
 mod number_update;
 mod numbers;
+mod organization_extras;
 mod organizations;
 mod organizer_settings;
 mod organizers;
