@@ -416,6 +416,18 @@ fn organizer_switches_change_through_set() {
     let human = cli.ok(&["organizers", "set", "1", "--dial-out-policy", "none"]);
     assert_eq!(field(&human, "dial-out policy"), "none");
     assert_eq!(field(&human, "anonymous start"), "yes");
+    let renamed = cli.json(&[
+        "organizers",
+        "set",
+        "1",
+        "--name",
+        "Ann Lee",
+        "--country",
+        "FR",
+    ]);
+    assert_eq!(renamed["name"], "Ann Lee");
+    assert_eq!(renamed["country"], "FR");
+    assert_eq!(renamed["email"], "ann@contoso.example");
     // Nothing to change is an error, not a silent success.
     assert_eq!(cli.run(&["organizers", "set", "1"]).code, 1);
 }

@@ -3,6 +3,7 @@
 //! `POST /organizers/{id}/pin/unlock` use.
 
 use clap::{Args, ValueEnum};
+use dialbridge_admin::services::ProfileUpdate;
 use dialbridge_store::{DialOutPolicy, Organizer, OrganizerId};
 
 use super::table::{self, opt, yes_no};
@@ -28,10 +29,17 @@ impl DialOutArg {
     }
 }
 
-/// The switches of one organizer; give at least one.
+/// The profile and switches of one organizer; give at least one.
 #[derive(Debug, Args)]
 pub struct SetArgs {
     pub id: i64,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    #[arg(long)]
+    pub country: Option<String>,
     /// Whether callers may start this organizer's meetings without the PIN.
     #[arg(long, value_name = "on|off")]
     pub anonymous_start: Option<Switch>,
@@ -46,18 +54,28 @@ pub struct SetArgs {
 
 pub async fn set(ctx: &Ctx, args: SetArgs) -> CliResult {
     let id = OrganizerId(args.id);
-    if args.anonymous_start.is_none()
+    let profile = ProfileUpdate {
+        name: args.name,
+        email: args.email,
+        country: args.country,
+    };
+    if profile == ProfileUpdate::default()
+        && args.anonymous_start.is_none()
         && args.dial_out_policy.is_none()
         && args.toll_free_allowed.is_none()
     {
         return Err(CliError::new(
             "invalid",
-            "nothing to change: give --anonymous-start, --dial-out-policy or --toll-free-allowed",
+            "nothing to change: give --name, --email, --country, --anonymous-start, \
+             --dial-out-policy or --toll-free-allowed",
         ));
     }
     let (admin, caller) = (&ctx.admin, &ctx.caller);
-    // One service call per switch, as the API does for a PATCH naming several.
+    // One service call per kind of change, as the API does for a PATCH naming several.
     let mut organizer = None;
+    if profile != ProfileUpdate::default() {
+        organizer = Some(admin.update_organizer_profile(caller, id, &profile).await?);
+    }
     if let Some(switch) = args.anonymous_start {
         organizer = Some(
             admin
@@ -100,6 +118,9 @@ fn switches(o: &Organizer) -> String {
     let p = &o.profile;
     table::fields(&[
         ("organizer", o.id.to_string()),
+        ("name", p.name.clone()),
+        ("email", p.email.clone()),
+        ("country", p.country.clone()),
         ("anonymous start", yes_no(p.anonymous_start)),
         ("dial-out policy", p.dial_out_policy.as_str().to_owned()),
         ("toll-free allowed", yes_no(p.toll_free_allowed)),

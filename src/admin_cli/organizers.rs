@@ -75,7 +75,7 @@ pub enum Action {
         #[arg(long, value_name = "DIGITS")]
         pin: Option<String>,
     },
-    /// Set anonymous start, dial-out policy or toll-free allowed.
+    /// Change name, email, country, anonymous start, dial-out policy or toll-free allowed.
     Set(super::organizer_settings::SetArgs),
     /// Lift a PIN lockout after too many wrong PINs (the PIN stays).
     UnlockPin { id: i64 },
