@@ -308,6 +308,13 @@ fn token_create_prints_a_token_whose_hash_is_stored() {
 
     let out = cli.ok(&["tokens", "create", "--account", &account_id, "--name", "ci"]);
     let token = field(&out, "token");
+    let listed = cli.json(&["tokens", "list", "--account", &account_id]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["name"], "ci");
+    assert!(
+        !listed.to_string().contains(&token),
+        "the token is never listed"
+    );
     let body = token.strip_prefix("dbt_").unwrap();
     assert_eq!(body.len(), 43);
     assert!(body
