@@ -677,6 +677,16 @@ fn organization_invitation_links_and_dial_pad_keys() {
         invitation.contains("https://help.contoso.example/dial-in"),
         "{invitation}"
     );
+    let names = cli.json(&[
+        "organizations",
+        "set",
+        "1",
+        "--record-names",
+        "on",
+        "--announcements",
+        "names",
+    ]);
+    assert_eq!(names["settings"]["announcements"], "names");
     let cleared = cli.json(&["organizations", "set", "1", "--no-dial-pad-keys"]);
     assert_eq!(cleared["settings"]["dial_pad_keys"], serde_json::json!({}));
     assert_eq!(

@@ -4,14 +4,26 @@
 
 use std::collections::BTreeMap;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use dialbridge_admin::services::SettingsPatch;
-use dialbridge_store::OrganizationId;
+use dialbridge_store::{Announcements, OrganizationId};
 
 use super::{CliError, CliResult, Ctx};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnnouncementsArg {
+    /// A short tone when a caller joins or leaves.
+    Tones,
+    /// The caller's recorded name (needs --record-names on).
+    Names,
+    Off,
+}
+
 #[derive(Debug, Args)]
 pub struct ExtraArgs {
+    /// What callers hear when someone joins or leaves.
+    #[arg(long)]
+    pub announcements: Option<AnnouncementsArg>,
     /// Logo on invitations (`--logo-url ""` removes it).
     #[arg(long, value_name = "URL")]
     pub logo_url: Option<String>,
@@ -43,6 +55,11 @@ pub async fn apply(
     extra: ExtraArgs,
     patch: &mut SettingsPatch,
 ) -> CliResult {
+    patch.announcements = extra.announcements.map(|a| match a {
+        AnnouncementsArg::Tones => Announcements::Tones,
+        AnnouncementsArg::Names => Announcements::Names,
+        AnnouncementsArg::Off => Announcements::Off,
+    });
     if extra.no_dial_pad_keys {
         patch.dial_pad_keys = Some(BTreeMap::new());
     } else if !extra.dial_pad_key.is_empty() {
