@@ -308,6 +308,13 @@ fn token_create_prints_a_token_whose_hash_is_stored() {
 
     let out = cli.ok(&["tokens", "create", "--account", &account_id, "--name", "ci"]);
     let token = field(&out, "token");
+    let listed = cli.json(&["tokens", "list", "--account", &account_id]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["name"], "ci");
+    assert!(
+        !listed.to_string().contains(&token),
+        "the token is never listed"
+    );
     let body = token.strip_prefix("dbt_").unwrap();
     assert_eq!(body.len(), 43);
     assert!(body
@@ -453,4 +460,297 @@ fn calls_list_and_usage_read_the_call_records() {
     let bad = cli.run(&["calls", "usage", "--month", "2026-13"]);
     assert_eq!(bad.code, 1);
     assert!(bad.stderr.contains("(invalid)"), "{}", bad.stderr);
+fn organizer_switches_change_through_set() {
+    let cli = Cli::new();
+    cli.world();
+    let set = cli.json(&[
+        "organizers",
+        "set",
+        "1",
+        "--anonymous-start",
+        "on",
+        "--dial-out-policy",
+        "international",
+        "--toll-free-allowed",
+        "on",
+    ]);
+    assert_eq!(set["anonymous_start"], true);
+    assert_eq!(set["dial_out_policy"], "international");
+    assert_eq!(set["toll_free_allowed"], true);
+    let shown = cli.json(&["organizers", "show", "1"]);
+    assert_eq!(shown["dial_out_policy"], "international");
+    let human = cli.ok(&["organizers", "set", "1", "--dial-out-policy", "none"]);
+    assert_eq!(field(&human, "dial-out policy"), "none");
+    assert_eq!(field(&human, "anonymous start"), "yes");
+    let renamed = cli.json(&[
+        "organizers",
+        "set",
+        "1",
+        "--name",
+        "Ann Lee",
+        "--country",
+        "FR",
+    ]);
+    assert_eq!(renamed["name"], "Ann Lee");
+    assert_eq!(renamed["country"], "FR");
+    assert_eq!(renamed["email"], "ann@contoso.example");
+    // Nothing to change is an error, not a silent success.
+    assert_eq!(cli.run(&["organizers", "set", "1"]).code, 1);
+}
+
+#[test]
+fn unlock_pin_lifts_a_lockout() {
+    let cli = Cli::new();
+    cli.world();
+    cli.ok(&["organizers", "enable-dial-in", "1"]);
+    let store = cli.store();
+    runtime().block_on(async {
+        let id = dialbridge_store::OrganizerId(1);
+        let state = store.organizer_pin(id).await.unwrap();
+        let write = dialbridge_store::PinLockoutWrite {
+            lockout: None,
+            failures: 25,
+            locked_until: Some(store.now() + 3600),
+        };
+        assert!(store
+            .save_pin_lockout(id, state.version, &write)
+            .await
+            .unwrap());
+    });
+    let locked = cli.json(&["organizers", "show", "1"]);
+    assert!(locked["pin_locked_until"].is_i64());
+    let unlocked = cli.json(&["organizers", "unlock-pin", "1"]);
+    assert!(unlocked["pin_locked_until"].is_null());
+    assert_eq!(unlocked["pin_failures"], 0);
+    assert!(unlocked["has_pin"].as_bool().unwrap(), "the PIN stays");
+}
+
+#[test]
+fn meetings_have_their_own_conference_ids() {
+    let cli = Cli::new();
+    cli.world();
+    let times = ["--start", "1800000000", "--end", "1800003600"];
+    let mut create = vec![
+        "meetings",
+        "create",
+        "--organizer",
+        "1",
+        "--subject",
+        "Board",
+    ];
+    create.extend_from_slice(&times);
+    // Dial-in off: refused.
+    assert_eq!(cli.run(&create).code, 1);
+    let organizer = cli.json(&["organizers", "enable-dial-in", "1"]);
+    let own_id = organizer["organizer"]["conference_id"].as_str().unwrap();
+    let mut json_create = vec!["--json"];
+    json_create.extend_from_slice(&create);
+    let meeting: serde_json::Value = serde_json::from_str(&cli.ok(&json_create)).unwrap();
+    let code = meeting["conference_id"].as_str().unwrap();
+    assert_ne!(code, own_id);
+    assert!(meeting["conference_id_expires_at"].as_i64().unwrap() > 1800003600);
+    let id = meeting["id"].to_string();
+
+    let listed = cli.ok(&["meetings", "list", "--organizer", "1"]);
+    assert!(
+        listed.contains("Board") && listed.contains(code),
+        "{listed}"
+    );
+    let updated = cli.json(&[
+        "meetings",
+        "update",
+        &id,
+        "--subject",
+        "Board 2",
+        "--start",
+        "1800000000",
+        "--end",
+        "1800007200",
+    ]);
+    assert_eq!(updated["subject"], "Board 2");
+    assert_eq!(updated["conference_id"], code, "the ID stays");
+    let shown = cli.ok(&["meetings", "show", &id]);
+    assert_eq!(field(&shown, "ends at"), "1800007200");
+    // Ending before it starts is refused.
+    let bad = cli.run(&[
+        "meetings",
+        "update",
+        &id,
+        "--subject",
+        "x",
+        "--start",
+        "1800000000",
+        "--end",
+        "1",
+    ]);
+    assert_eq!(bad.code, 1);
+    cli.ok(&["meetings", "delete", &id]);
+    assert_eq!(cli.run(&["meetings", "show", &id]).code, 1);
+    assert_eq!(
+        cli.json(&["meetings", "list", "--organizer", "1"])["total"],
+        0
+    );
+}
+
+#[test]
+fn audit_list_filters_and_pages() {
+    let cli = Cli::new();
+    cli.world();
+    cli.ok(&["organizers", "enable-dial-in", "1"]);
+    cli.ok(&["organizers", "reset-pin", "1"]);
+    let all = cli.json(&["audit", "list"]);
+    let total = all["total"].as_i64().unwrap();
+    assert!(total >= 5, "{all}");
+    assert!(all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["actor"] == "system:cli"));
+    let one = cli.json(&["audit", "list", "--entity", "organizer:1", "--limit", "1"]);
+    assert_eq!(one["items"].as_array().unwrap().len(), 1);
+    assert_eq!(one["items"][0]["target"], "organizer:1");
+    let organizer_rows = one["total"].as_i64().unwrap();
+    assert!(organizer_rows < total && organizer_rows >= 2);
+    let second = cli.json(&[
+        "audit",
+        "list",
+        "--entity",
+        "organizer:1",
+        "--limit",
+        "1",
+        "--offset",
+        "1",
+    ]);
+    assert_ne!(second["items"][0]["id"], one["items"][0]["id"]);
+    assert_eq!(
+        cli.json(&["audit", "list", "--actor", "nobody@example.com"])["total"],
+        0
+    );
+    let future = cli.json(&["audit", "list", "--since", "4000000000"]);
+    assert_eq!(future["total"], 0);
+    assert_eq!(cli.run(&["audit", "list", "--entity", "Bad Kind"]).code, 1);
+    let table = cli.ok(&["audit", "list", "--entity", "organizer"]);
+    assert!(table.starts_with("ID"), "{table}");
+}
+
+#[test]
+fn mail_list_shows_the_outbox_without_bodies() {
+    let cli = Cli::new();
+    cli.world();
+    cli.ok(&["organizers", "enable-dial-in", "1"]);
+    let mails = cli.json(&["mail", "list"]);
+    assert!(mails["total"].as_i64().unwrap() >= 1, "{mails}");
+    let first = &mails["items"][0];
+    assert_eq!(first["recipient"], "ann@contoso.example");
+    assert!(first.get("body").is_none() && first.get("text").is_none());
+    assert_eq!(
+        cli.json(&["mail", "list", "--status", "failed"])["total"],
+        0
+    );
+    let table = cli.ok(&["mail", "list"]);
+    assert!(table.contains("ann@contoso.example"), "{table}");
+}
+
+#[test]
+fn numbers_update_changes_languages_kind_and_city() {
+    let cli = Cli::new();
+    cli.world();
+    let updated = cli.json(&[
+        "numbers",
+        "update",
+        "1",
+        "--language",
+        "fr-FR",
+        "--secondary",
+        "en-US",
+        "--secondary",
+        "de-DE",
+        "--city",
+        "Oakland",
+    ]);
+    assert_eq!(updated["primary_language"], "fr-FR");
+    assert_eq!(
+        updated["secondary_languages"],
+        serde_json::json!(["en-US", "de-DE"])
+    );
+    assert_eq!(updated["city"], "Oakland");
+    let cleared = cli.json(&["numbers", "update", "1", "--no-secondary", "--city", ""]);
+    assert_eq!(cleared["secondary_languages"], serde_json::json!([]));
+    assert!(cleared["city"].is_null());
+    assert_eq!(cleared["primary_language"], "fr-FR", "unset fields stay");
+    let kind = cli.json(&["numbers", "update", "1", "--kind", "toll-free"]);
+    assert_eq!(kind["kind"], "toll_free");
+    // Five secondary languages are one too many.
+    let too_many = cli.run(&[
+        "numbers",
+        "update",
+        "1",
+        "--secondary",
+        "en-US",
+        "--secondary",
+        "de-DE",
+        "--secondary",
+        "es-ES",
+        "--secondary",
+        "it-IT",
+        "--secondary",
+        "nl-NL",
+    ]);
+    assert_eq!(too_many.code, 1, "{}", too_many.stdout);
+    assert_eq!(cli.run(&["numbers", "update", "1"]).code, 1);
+}
+
+#[test]
+fn organization_invitation_links_and_dial_pad_keys() {
+    let cli = Cli::new();
+    cli.world();
+    let set = cli.json(&[
+        "organizations",
+        "set",
+        "1",
+        "--help-url",
+        "https://help.contoso.example/dial-in",
+        "--footer",
+        "Contoso IT",
+        "--dial-pad-key",
+        "*6=mute",
+    ]);
+    let settings = &set["settings"];
+    assert_eq!(
+        settings["invitation"]["help_url"],
+        "https://help.contoso.example/dial-in"
+    );
+    assert_eq!(settings["invitation"]["footer"], "Contoso IT");
+    assert_eq!(settings["dial_pad_keys"]["*6"], "mute");
+    // Other invitation fields stay when one changes; "" removes one.
+    let again = cli.json(&["organizations", "set", "1", "--footer", ""]);
+    assert!(again["settings"]["invitation"]["footer"].is_null());
+    assert_eq!(
+        again["settings"]["invitation"]["help_url"],
+        "https://help.contoso.example/dial-in"
+    );
+    assert_eq!(again["settings"]["dial_pad_keys"]["*6"], "mute");
+    cli.ok(&["organizers", "enable-dial-in", "1"]);
+    let invitation = cli.ok(&["organizers", "invitation", "1"]);
+    assert!(
+        invitation.contains("https://help.contoso.example/dial-in"),
+        "{invitation}"
+    );
+    let names = cli.json(&[
+        "organizations",
+        "set",
+        "1",
+        "--record-names",
+        "on",
+        "--announcements",
+        "names",
+    ]);
+    assert_eq!(names["settings"]["announcements"], "names");
+    let cleared = cli.json(&["organizations", "set", "1", "--no-dial-pad-keys"]);
+    assert_eq!(cleared["settings"]["dial_pad_keys"], serde_json::json!({}));
+    assert_eq!(
+        cli.run(&["organizations", "set", "1", "--dial-pad-key", "mute"])
+            .code,
+        1
+    );
 }

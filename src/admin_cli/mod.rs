@@ -8,9 +8,15 @@
 mod accounts;
 mod acp;
 mod calls;
+mod audit;
 mod licences;
+mod mail;
+mod meetings;
+mod number_update;
 mod numbers;
+mod organization_extras;
 mod organizations;
+mod organizer_settings;
 mod organizers;
 mod table;
 mod tokens;
@@ -77,6 +83,15 @@ pub enum Resource {
     /// API tokens of admin accounts.
     #[command(subcommand)]
     Tokens(tokens::Action),
+    /// Scheduled meetings, each with its own conference ID.
+    #[command(subcommand)]
+    Meetings(meetings::Action),
+    /// The audit log: who changed what, when.
+    #[command(subcommand)]
+    Audit(audit::Action),
+    /// The mail outbox (without bodies).
+    #[command(subcommand)]
+    Mail(mail::Action),
     /// Export organizers for a third-party audio conferencing provider (ACP), import its answer.
     #[command(subcommand)]
     Acp(acp::Action),
@@ -207,6 +222,9 @@ async fn execute(args: AdminArgs) -> CliResult {
         Resource::Tokens(action) => tokens::run(&ctx, action).await,
         Resource::Acp(action) => acp::run(&ctx, action).await,
         Resource::Calls(action) => calls::run(&ctx, action).await,
+        Resource::Meetings(action) => meetings::run(&ctx, action).await,
+        Resource::Audit(action) => audit::run(&ctx, action).await,
+        Resource::Mail(action) => mail::run(&ctx, action).await,
     }
 }
 

@@ -57,6 +57,8 @@ pub enum Action {
         #[arg(long, value_name = "CC")]
         region: Option<String>,
     },
+    /// Change a number's languages, kind or city.
+    Update(super::number_update::UpdateArgs),
     /// Remove a number no organizer with dial-in on uses as a default.
     Remove { id: i64 },
 }
@@ -124,6 +126,7 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
                 out
             })
         }
+        Action::Update(args) => super::number_update::run(ctx, args).await,
         Action::Remove { id } => {
             ctx.admin
                 .remove_dial_in_number(&ctx.caller, DialInNumberId(id))
@@ -134,7 +137,7 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
     }
 }
 
-fn list_table(list: &Paged<DialInNumber>, offset: u64) -> String {
+pub fn list_table(list: &Paged<DialInNumber>, offset: u64) -> String {
     let rows: Vec<Vec<String>> = list
         .items
         .iter()

@@ -57,6 +57,8 @@ pub enum Action {
         /// How long a locked PIN stays locked.
         #[arg(long, value_name = "SECONDS")]
         pin_lockout_seconds: Option<u32>,
+        #[command(flatten)]
+        extra: super::organization_extras::ExtraArgs,
     },
 }
 
@@ -126,8 +128,9 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
             conference_id_length,
             pin_max_failures,
             pin_lockout_seconds,
+            extra,
         } => {
-            let patch = SettingsPatch {
+            let mut patch = SettingsPatch {
                 send_emails: send_emails.map(Switch::enabled),
                 sender_address: sender.map(|s| Some(s).filter(|s| !s.trim().is_empty())),
                 anonymous_start_default: anonymous_start_default.map(Switch::enabled),
@@ -139,6 +142,7 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
                 pin_lockout_seconds,
                 ..SettingsPatch::default()
             };
+            super::organization_extras::apply(ctx, OrganizationId(id), extra, &mut patch).await?;
             let org = ctx
                 .admin
                 .update_organization_settings(&ctx.caller, OrganizationId(id), &patch)

@@ -75,6 +75,10 @@ pub enum Action {
         #[arg(long, value_name = "DIGITS")]
         pin: Option<String>,
     },
+    /// Change name, email, country, anonymous start, dial-out policy or toll-free allowed.
+    Set(super::organizer_settings::SetArgs),
+    /// Lift a PIN lockout after too many wrong PINs (the PIN stays).
+    UnlockPin { id: i64 },
     /// Switch the organizer to dialbridge, or to a third-party provider with its details.
     SetProvider {
         id: i64,
@@ -180,6 +184,8 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
             let choice = pin.map_or(PinChoice::Random, PinChoice::Chosen);
             outcome(ctx, admin.reset_pin(caller, OrganizerId(id), choice).await?)
         }
+        Action::Set(args) => super::organizer_settings::set(ctx, args).await,
+        Action::UnlockPin { id } => super::organizer_settings::unlock_pin(ctx, id).await,
         Action::SetProvider {
             id,
             provider,

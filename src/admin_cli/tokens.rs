@@ -18,12 +18,37 @@ pub enum Action {
         #[arg(long)]
         name: String,
     },
+    /// List an account's tokens (never the tokens themselves).
+    List {
+        #[arg(long, value_name = "ID")]
+        account: i64,
+    },
     /// Revoke a token: the API refuses it from the next request on.
     Revoke { id: i64 },
 }
 
 pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
     match action {
+        Action::List { account } => {
+            let tokens = ctx
+                .admin
+                .list_api_tokens(&ctx.caller, AdminAccountId(account))
+                .await?;
+            ctx.show(&tokens, |tokens| {
+                let rows: Vec<Vec<String>> = tokens
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            t.id.to_string(),
+                            t.created_at.to_string(),
+                            table::opt(t.last_used_at),
+                            t.name.clone(),
+                        ]
+                    })
+                    .collect();
+                table::table(&["id", "created", "last used", "name"], &rows)
+            })
+        }
         Action::Create { account, name } => {
             let (token, clear) = ctx
                 .admin
