@@ -401,65 +401,6 @@ fn acp_import_with_a_bad_row_changes_nothing() {
 }
 
 #[test]
-fn calls_list_and_usage_read_the_call_records() {
-    use dialbridge_store::{CallDirection, NewCallRecord, NumberKind, OrganizationId};
-    let cli = Cli::new();
-    cli.world();
-    // 2026-03-01T00:00:00Z; a 61-second call bills 2 minutes.
-    let march = 1_772_323_200;
-    let store = cli.store();
-    runtime()
-        .block_on(store.insert_call_record(&NewCallRecord {
-            direction: CallDirection::Inbound,
-            trunk: "main".into(),
-            called_number: NUMBER.into(),
-            caller_number: Some("+12065550100".into()),
-            dial_in_number_kind: Some(NumberKind::Toll),
-            country: Some("US".into()),
-            organization_id: Some(OrganizationId(1)),
-            organizer_id: None,
-            meeting_id: None,
-            conference_key: None,
-            role: None,
-            started_at: march,
-            answered_at: Some(march + 2),
-            ended_at: march + 63,
-            duration_secs: 61,
-            end_reason: "caller_hangup".into(),
-        }))
-        .unwrap();
-
-    let listed = cli.json(&[
-        "calls",
-        "list",
-        "--organization",
-        "1",
-        "--since",
-        "2026-03-01",
-    ]);
-    assert_eq!(listed["total"], 1);
-    assert_eq!(listed["items"][0]["called_number"], NUMBER);
-    let later = cli.json(&["calls", "list", "--since", "2026-03-02"]);
-    assert_eq!(later["total"], 0);
-
-    let usage = cli.json(&["calls", "usage", "--month", "2026-03"]);
-    assert_eq!(usage[0]["organization_name"], "Contoso");
-    assert_eq!(
-        (usage[0]["calls"].as_i64(), usage[0]["minutes"].as_i64()),
-        (Some(1), Some(2))
-    );
-    let csv = cli.ok(&["calls", "usage", "--month", "2026-03", "--csv"]);
-    assert!(csv.starts_with("month,organization_id,"), "{csv}");
-    assert!(
-        csv.contains("2026-03,1,Contoso,,,inbound,toll,US,1,2"),
-        "{csv}"
-    );
-    let table = cli.ok(&["calls", "list"]);
-    assert!(table.contains("1 of 1 calls"), "{table}");
-
-    let bad = cli.run(&["calls", "usage", "--month", "2026-13"]);
-    assert_eq!(bad.code, 1);
-    assert!(bad.stderr.contains("(invalid)"), "{}", bad.stderr);
 fn organizer_switches_change_through_set() {
     let cli = Cli::new();
     cli.world();
@@ -753,4 +694,66 @@ fn organization_invitation_links_and_dial_pad_keys() {
             .code,
         1
     );
+}
+
+#[test]
+fn calls_list_and_usage_read_the_call_records() {
+    use dialbridge_store::{CallDirection, NewCallRecord, NumberKind, OrganizationId};
+    let cli = Cli::new();
+    cli.world();
+    // 2026-03-01T00:00:00Z; a 61-second call bills 2 minutes.
+    let march = 1_772_323_200;
+    let store = cli.store();
+    runtime()
+        .block_on(store.insert_call_record(&NewCallRecord {
+            direction: CallDirection::Inbound,
+            trunk: "main".into(),
+            called_number: NUMBER.into(),
+            caller_number: Some("+12065550100".into()),
+            dial_in_number_kind: Some(NumberKind::Toll),
+            country: Some("US".into()),
+            organization_id: Some(OrganizationId(1)),
+            organizer_id: None,
+            meeting_id: None,
+            conference_key: None,
+            role: None,
+            started_at: march,
+            answered_at: Some(march + 2),
+            ended_at: march + 63,
+            duration_secs: 61,
+            end_reason: "caller_hangup".into(),
+        }))
+        .unwrap();
+
+    let listed = cli.json(&[
+        "calls",
+        "list",
+        "--organization",
+        "1",
+        "--since",
+        "2026-03-01",
+    ]);
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["items"][0]["called_number"], NUMBER);
+    let later = cli.json(&["calls", "list", "--since", "2026-03-02"]);
+    assert_eq!(later["total"], 0);
+
+    let usage = cli.json(&["calls", "usage", "--month", "2026-03"]);
+    assert_eq!(usage[0]["organization_name"], "Contoso");
+    assert_eq!(
+        (usage[0]["calls"].as_i64(), usage[0]["minutes"].as_i64()),
+        (Some(1), Some(2))
+    );
+    let csv = cli.ok(&["calls", "usage", "--month", "2026-03", "--csv"]);
+    assert!(csv.starts_with("month,organization_id,"), "{csv}");
+    assert!(
+        csv.contains("2026-03,1,Contoso,,,inbound,toll,US,1,2"),
+        "{csv}"
+    );
+    let table = cli.ok(&["calls", "list"]);
+    assert!(table.contains("1 of 1 calls"), "{table}");
+
+    let bad = cli.run(&["calls", "usage", "--month", "2026-13"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("(invalid)"), "{}", bad.stderr);
 }

@@ -7,8 +7,8 @@
 
 mod accounts;
 mod acp;
-mod calls;
 mod audit;
+mod calls;
 mod licences;
 mod mail;
 mod meetings;

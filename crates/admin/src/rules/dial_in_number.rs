@@ -88,6 +88,13 @@ impl DialInNumber {
             return Err(DialInNumberError::NeedsCountryCode(input.to_owned()));
         }
         let owned = || input.to_owned();
+        // A number written with its country code needs no region, and phonenumber 0.3.10
+        // misreads some when given one (`+44 121 ...` with US came out as `+44 21 ...`).
+        let region = if trimmed.starts_with('+') {
+            None
+        } else {
+            region
+        };
         let parsed = phonenumber::parse(region, trimmed).map_err(|e| match e {
             phonenumber::ParseError::InvalidCountryCode => {
                 DialInNumberError::InvalidCountryCode(owned())
@@ -420,5 +427,11 @@ mod tests {
         let back: DialInNumber = serde_json::from_str("\"+442079460000\"").unwrap();
         assert_eq!(back, n);
         assert!(serde_json::from_str::<DialInNumber>("\"+19005550199\"").is_err());
+    }
+
+    #[test]
+    fn a_number_with_its_country_code_ignores_the_default_region() {
+        let with_region = DialInNumber::parse("+44 121 234 5678", Some("US")).unwrap();
+        assert_eq!(with_region.e164(), "+441212345678");
     }
 }
