@@ -286,12 +286,12 @@ impl CallMedia {
                     .map(|pair| ((i32::from(pair[0]) + i32::from(pair[1])) / 2) as i16),
             );
             detector.push_samples(&self.decimated);
-            let mut digits = Vec::new();
             while let Some(detected) = detector.poll_digit() {
-                digits.push(detected.digit);
-            }
-            for digit in digits {
-                self.digit(digit, stats, out);
+                MediaStats::add(&stats.dtmf_digits, 1);
+                out.push(MediaEvent::Digit {
+                    call: self.call,
+                    digit: detected.digit,
+                });
             }
         }
         if let Some(recording) = self.recording.as_mut() {

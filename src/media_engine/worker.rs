@@ -323,8 +323,9 @@ impl Worker {
                 .members
                 .iter()
                 .filter_map(|member| calls.get(member).map(|media| (*member, &media.frame)));
-            let packets: Vec<_> = conference.mixer.tick(now, inputs).collect();
-            for packet in packets {
+            // The frames are only borrowed for the tick: the packets borrow the mixer alone,
+            // so they go out as they come, with no list in between.
+            for packet in conference.mixer.tick(now, inputs) {
                 if let Some(media) = self.calls.get_mut(&packet.participant) {
                     if !media.hears_own_stream() {
                         media.send_mixed(&packet.payload, now, stats, &mut self.buffer);
