@@ -91,6 +91,19 @@ pub struct FileConfig {
     /// `[[direct_conference]]` tables: called numbers that skip the IVR.
     #[serde(default, rename = "direct_conference")]
     pub direct_conferences: Vec<DirectConference>,
+    /// `[[outbound_trunk]]` tables: where dial-out calls go.
+    #[serde(default, rename = "outbound_trunk")]
+    pub outbound_trunks: Vec<dialbridge_dialout::trunk::OutboundTrunkConfig>,
+    #[serde(default)]
+    pub dial_out: DialOutSection,
+}
+
+/// `[dial_out]`: how dial-out calls behave on every trunk.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DialOutSection {
+    /// Seconds a dial-out rings before we give up (no answer) [default: 45].
+    pub ring_timeout_secs: Option<u64>,
 }
 
 /// A called number that puts callers straight into a named conference, without greeting,
@@ -183,6 +196,9 @@ pub struct Settings {
     pub music_on_hold: Option<PathBuf>,
     #[serde(rename = "direct_conference")]
     pub direct_conferences: Vec<DirectConference>,
+    /// Validated `[[outbound_trunk]]`s; empty means no dial-out.
+    pub outbound_trunks: Vec<dialbridge_dialout::trunk::OutboundTrunk>,
+    pub dial_out_ring_timeout: std::time::Duration,
 }
 
 pub const DEFAULT_SIP_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 5060);
@@ -268,6 +284,15 @@ impl Settings {
                 Some(0) => bail!("conference.max_participants must be at least 1"),
                 Some(max) => max,
                 None => dialbridge_conference::meeting::DEFAULT_MAX_PARTICIPANTS,
+            },
+            outbound_trunks: dialbridge_dialout::trunk::OutboundTrunk::from_configs(
+                file.outbound_trunks,
+            )
+            .map_err(|error| anyhow::anyhow!("invalid [[outbound_trunk]]: {error}"))?,
+            dial_out_ring_timeout: match file.dial_out.ring_timeout_secs {
+                Some(0) => bail!("dial_out.ring_timeout_secs must be at least 1"),
+                Some(secs) => std::time::Duration::from_secs(secs),
+                None => dialbridge_dialout::outcome::DEFAULT_RING_TIMEOUT,
             },
             prompts_dir: file.media.prompts_dir.or_else(default_prompts_dir),
             prompt_languages: file.media.prompt_languages,
@@ -426,5 +451,33 @@ mod example_file {
         .expect("digest server");
         dialbridge_sip::trunk::TrunkTable::new(settings.trunks, digest)
             .expect("example trunks are valid");
+        assert!(settings.outbound_trunks.is_empty(), "dial-out is off");
+    }
+
+    /// The commented outbound trunk, once uncommented as an operator would, is valid.
+    #[test]
+    fn example_outbound_trunk_loads_when_uncommented() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialbridge.example.toml");
+        let text = std::fs::read_to_string(path).expect("example");
+        let start = text.find("# [[outbound_trunk]]").expect("outbound example");
+        let uncommented: String = text[start..]
+            .lines()
+            .map(|line| line.strip_prefix("# ").unwrap_or(line.trim_start_matches('#')))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("dialbridge.toml");
+        std::fs::write(&file, uncommented).expect("write");
+        let args = ServeArgs {
+            config: Some(file),
+            ..ServeArgs::default()
+        };
+        let settings = Settings::load(&args).expect("uncommented example loads");
+        assert_eq!(settings.outbound_trunks.len(), 1);
+        assert_eq!(settings.outbound_trunks[0].name, "carrier-out");
+        assert_eq!(
+            settings.dial_out_ring_timeout,
+            std::time::Duration::from_secs(45)
+        );
     }
 }

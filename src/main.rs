@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod demo;
 mod demo_seed;
+mod dial_out;
 mod dialin;
 mod http;
 mod logging;
@@ -233,12 +234,43 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .iter()
         .map(|route| (route.number.clone(), route.conference.clone()))
         .collect();
+    let mut outbound_trunks = dial_out::OutboundTrunks::resolve(settings.outbound_trunks.clone())?;
+    let dial_out_load = Arc::new(dial_out::DialOutLoadBoard::default());
+    let dial_out_log = dial_out::record::DialOutLog::start(Arc::clone(&admin));
+    if !outbound_trunks.is_empty() {
+        // The numbering plan loads on first use (about a second unoptimized): here, not
+        // inside the first dial-out.
+        let _ = dialbridge_dialout::check(&dialbridge_dialout::DialOutRequest {
+            policy: dialbridge_dialout::DialOutPolicy::Domestic,
+            organizer_country: "US".parse()?,
+            allowed_countries: &[],
+            dialed: demo_seed::DEMO_NUMBER,
+            national_context: None,
+            load: dialbridge_dialout::DialOutLoad {
+                meeting_active: 0,
+                meeting_cap: 1,
+                organization_active: 0,
+                organization_cap: 1,
+            },
+        });
+        outbound_trunks.register_all(
+            &mut endpoint,
+            std::time::Instant::now(),
+            &settings.public_address.to_string(),
+            settings.sip_listen.port(),
+        )?;
+    }
+    let dial_out_gate = (!outbound_trunks.is_empty()).then(|| dialin::live::DialOutGate {
+        load: Arc::clone(&dial_out_load),
+        log: dial_out_log.clone(),
+    });
     let (dial_in_tx, dial_in_rx) = tokio::sync::mpsc::unbounded_channel();
     let dial_in = dialin::DialIn::new(
         Arc::clone(&admin),
         Arc::clone(&prompts.library),
         dial_in_tx,
         settings.max_participants,
+        dial_out_gate,
     );
     let calls = CallControl::new(
         trunks,
@@ -252,6 +284,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             media_stats: Arc::clone(&media_stats),
             direct_routes,
             dial_in,
+            dial_outs: calls::DialOuts {
+                trunks: outbound_trunks,
+                load: dial_out_load,
+                log: dial_out_log,
+                ring_timeout: settings.dial_out_ring_timeout,
+            },
         },
     );
 
@@ -278,6 +316,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(
         sip = %settings.sip_listen, http = %settings.http_listen, rtp = %settings.rtp_ports,
         public_address = %settings.public_address, trunks = settings.trunks.len(),
+        outbound_trunks = settings.outbound_trunks.len(),
         "dialbridge is listening"
     );
     if let Some(details) = &demo_details {

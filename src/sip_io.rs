@@ -76,6 +76,8 @@ impl SipServer {
         let mut stopping_until: Option<Instant> = None;
         let mut accept_paused_until: Option<Instant> = None;
         let mut next_idle_sweep = Instant::now() + IDLE_SWEEP;
+        // REGISTERs queued at startup leave now, not at the first packet's arrival.
+        self.pump().await;
         loop {
             let now = Instant::now();
             if let Some(deadline) = stopping_until {
@@ -171,6 +173,7 @@ impl SipServer {
                 progressed = true;
                 self.connections.close(connection);
             }
+            self.calls.note_registration_events(&mut self.endpoint);
             if !progressed {
                 break;
             }

@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::{scenarios, Lab, LabRun};
+use support::{scenarios, Lab};
 
 /// Where the demo banner's conference ID and PIN are read from.
 const CREDENTIALS: &str = r#"
@@ -96,21 +96,6 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-fn context(run: &LabRun) -> String {
-    format!(
-        "--- lab output ---\n{}\n--- server log ---\n{}",
-        run.output, run.server_log
-    )
-}
-
-/// Lines of the server log that contain `text`, in order.
-fn log_lines<'a>(run: &'a LabRun, text: &str) -> Vec<&'a str> {
-    run.server_log
-        .lines()
-        .filter(|line| line.contains(text))
-        .collect()
-}
-
 #[test]
 fn attendee_waits_in_the_lobby_until_the_organizer_enters_a_wrong_then_the_right_pin_in_french() {
     assert!(scenarios().join("uac_keys.xml").exists());
@@ -154,12 +139,12 @@ wait $ATTENDEE
         hang_up = shell_quote(HANG_UP),
     );
     let run = lab.run(&steps);
-    let why = context(&run);
+    let why = run.context();
     run.assert_passed("sipp attendee");
     run.assert_passed("sipp organizer");
-    let lobby = log_lines(&run, "caller waits in the lobby");
-    let joins = log_lines(&run, "caller joins the conference");
-    let entries = log_lines(&run, "IVR done: caller enters the meeting");
+    let lobby = run.log_lines("caller waits in the lobby");
+    let joins = run.log_lines("caller joins the conference");
+    let entries = run.log_lines("IVR done: caller enters the meeting");
     assert_eq!(lobby.len(), 1, "the attendee waited in the lobby\n{why}");
     assert_eq!(entries.len(), 2, "two callers finished the IVR\n{why}");
     assert!(entries[0].contains("Attendee"), "first the attendee\n{why}");
@@ -211,19 +196,19 @@ caller wrong_id 5070 6000
         hung_up_on = shell_quote(HUNG_UP_ON),
     );
     let run = lab.run(&steps);
-    let why = context(&run);
+    let why = run.context();
     run.assert_passed("sipp wrong_id");
     assert_eq!(
-        log_lines(&run, "IVR ends the call").len(),
+        run.log_lines("IVR ends the call").len(),
         1,
         "the IVR hung up\n{why}"
     );
     assert!(
-        log_lines(&run, "TooManyConferenceIdAttempts").len() == 1,
+        run.log_lines("TooManyConferenceIdAttempts").len() == 1,
         "for too many attempts\n{why}"
     );
     assert!(
-        log_lines(&run, "IVR done").is_empty(),
+        run.log_lines("IVR done").is_empty(),
         "nobody joined\n{why}"
     );
 }

@@ -7,9 +7,9 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-
-use support::{Baresip, Lab, LabRun, Tone};
+use support::audio::{recording, rms_dbfs, tone_amplitude, wav_samples};
+use support::scripts::{CONFERENCE_ID, LIVE_API, MAKE_CALLER};
+use support::{Baresip, Lab, Tone};
 
 /// A trunk for loopback and one direct conference number, `+15550100`.
 const DIRECT_CONFERENCE: &str = r#"
@@ -77,81 +77,9 @@ fn dial(caller: &Caller) -> String {
     )
 }
 
-/// The samples of a 16-bit mono WAV file (the `data` chunk, wherever it is).
-fn wav_samples(path: &Path) -> Vec<i16> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut at = 12;
-    while at + 8 <= bytes.len() {
-        let id = &bytes[at..at + 4];
-        let len = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
-        let body = at + 8;
-        if id == b"data" {
-            let end = (body + len).min(bytes.len());
-            return bytes[body..end]
-                .chunks_exact(2)
-                .map(|b| i16::from_le_bytes([b[0], b[1]]))
-                .collect();
-        }
-        at = body + len + (len % 2);
-    }
-    panic!("{}: no data chunk", path.display());
-}
-
-/// Amplitude (fraction of full scale) of the `frequency` component, by Goertzel.
-fn tone_amplitude(samples: &[i16], frequency: f64) -> f64 {
-    let w = 2.0 * std::f64::consts::PI * frequency / RATE as f64;
-    let coeff = 2.0 * w.cos();
-    let (mut s1, mut s2) = (0.0f64, 0.0f64);
-    for &x in samples {
-        let s0 = f64::from(x) / f64::from(i16::MAX) + coeff * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-    }
-    let power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-    2.0 * power.sqrt() / samples.len() as f64
-}
-
 /// Level of `frequency` in `samples`, in dB relative to a phone's tone.
 fn tone_db(samples: &[i16], frequency: f64) -> f64 {
-    20.0 * (tone_amplitude(samples, frequency) / TONE_AMPLITUDE).log10()
-}
-
-/// Root mean square level of `samples`, in dB relative to full scale.
-fn rms_dbfs(samples: &[i16]) -> f64 {
-    let energy: f64 = samples
-        .iter()
-        .map(|&x| (f64::from(x) / f64::from(i16::MAX)).powi(2))
-        .sum();
-    10.0 * (energy / samples.len().max(1) as f64).log10()
-}
-
-fn recording(lab: &Lab, name: &str) -> PathBuf {
-    let dir = lab.path().join(name);
-    std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("dump") && n.ends_with("-dec.wav"))
-        })
-        .unwrap_or_else(|| panic!("{name} recorded nothing in {}", dir.display()))
-}
-
-fn context(run: &LabRun) -> String {
-    format!(
-        "--- lab output ---\n{}\n--- server log ---\n{}",
-        run.output, run.server_log
-    )
-}
-
-/// Lines of the server log that contain `text`, in order.
-fn log_lines<'a>(run: &'a LabRun, text: &str) -> Vec<&'a str> {
-    run.server_log
-        .lines()
-        .filter(|line| line.contains(text))
-        .collect()
+    20.0 * (tone_amplitude(samples, RATE as f64, frequency) / TONE_AMPLITUDE).log10()
 }
 
 #[test]
@@ -180,7 +108,7 @@ sleep 0.5
 "#,
     );
     let run = lab.run(&steps);
-    let why = context(&run);
+    let why = run.context();
     assert_eq!(
         run.output.matches("CALL_ESTABLISHED exit 0").count(),
         3,
@@ -191,7 +119,7 @@ sleep 0.5
         run.health("dtmf_digits") >= 2,
         "the server saw Alice's keys\n{why}"
     );
-    let mutes = log_lines(&run, "caller mute changes");
+    let mutes = run.log_lines("caller mute changes");
     assert_eq!(
         mutes.iter().filter(|l| l.contains("muted=true")).count(),
         1,
@@ -272,7 +200,7 @@ sleep 0.5
 "#,
     );
     let run = lab.run(&steps);
-    let why = context(&run);
+    let why = run.context();
     assert_eq!(
         run.output.matches("CALL_ESTABLISHED exit 0").count(),
         3,
@@ -289,11 +217,11 @@ sleep 0.5
         "two calls left once Dave was gone\n{why}"
     );
     assert_eq!(
-        log_lines(&run, "caller joins the conference").len(),
+        run.log_lines("caller joins the conference").len(),
         2,
         "only two callers joined\n{why}"
     );
-    let ended: Vec<&str> = log_lines(&run, "call ended call=call-3");
+    let ended: Vec<&str> = run.log_lines("call ended call=call-3");
     assert!(
         ended.len() == 1 && ended[0].contains("reason=LocalHangup"),
         "the server hung up on Dave: {ended:?}\n{why}"
@@ -314,75 +242,6 @@ sleep 0.5
         );
     }
 }
-
-/// Where the demo banner's conference ID is read from.
-const CONFERENCE_ID: &str = r#"
-wait_for server.log 'organizer PIN' 5
-ID=$(grep -o 'conference ID [0-9][0-9]*' server.log | head -1 | grep -o '[0-9]*$')
-echo "conference ID $ID"
-"#;
-
-/// `make_caller NAME HOW SCRIPT`: a caller scenario from tests/sipp/uac_keys.xml. SCRIPT is
-/// words `pause:MS` and `keys:KEYS`; HOW says how keys are sent: `rfc4733` (SIPp's
-/// dtmf_2833 captures) or `info` (one SIP INFO `application/dtmf-relay` per key, each
-/// with its own CSeq, while silence streams as RTP). The caller hangs up at the end.
-/// `caller NAME PORT MEDIA_PORT` runs it.
-const MAKE_CALLER: &str = r##"
-make_caller() {
-  python3 - "$SCENARIOS/uac_keys.xml" "$LAB/$1.xml" "$2" "$3" <<'PY'
-import sys
-template, out, how, script = sys.argv[1:]
-party = """From: "Caller" <sip:+14155550100@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]"""
-def request(method, cseq, extra="", body=""):
-    return f"""  <send retrans="500">
-    <![CDATA[
-      {method} sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      {party}
-      CSeq: {cseq} {method}
-      Contact: <sip:+14155550100@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-{extra}      Content-Length: [len]
-{body}
-    ]]>
-  </send>
-  <recv response="200" crlf="true"/>
-"""
-def key_name(key):
-    return {"*": "star", "#": "pound"}.get(key, key)
-cseq = 1
-xml = ""
-if how == "info":
-    xml += '  <nop><action><exec rtp_stream="caller-audio.ulaw,-1,0"/></action></nop>\n'
-for word in script.split():
-    kind, value = word.split(":", 1)
-    if kind == "pause":
-        xml += f'  <pause milliseconds="{value}"/>\n'
-        continue
-    for key in value:
-        if how == "info":
-            cseq += 1
-            xml += request("INFO", cseq, "      Content-Type: application/dtmf-relay\n",
-                           f"\n      Signal={key}\n      Duration=160")
-        else:
-            xml += f'  <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_{key_name(key)}.pcap"/></action></nop>\n'
-        xml += '  <pause milliseconds="350"/>\n'
-end = request("BYE", cseq + 1)
-open(out, "w").write(open(template).read().replace("@KEYS@", xml).replace("@END@", end))
-PY
-}
-caller() {
-  local name=$1 port=$2 media=$3; shift 3
-  timeout 60 sipp 127.0.0.1:5060 -sf "$LAB/$name.xml" -s 14155550100 -m 1 -p $port -mp $media \
-      -timeout 50 -nostdin -trace_err -trace_msg -message_file "sipp-$name.msg" "$@" \
-      > "sipp-$name.out" 2>&1
-  local status=$?
-  echo "sipp $name exit $status"
-  if [ $status -ne 0 ]; then tail -60 "sipp-$name.msg"; cat *_errors.log 2>/dev/null | tail -20; fi
-}
-"##;
 
 #[test]
 fn anonymous_start_lets_the_first_caller_in_without_the_organizer() {
@@ -411,22 +270,22 @@ caller attendee 5070 6000
 "#
     );
     let run = Lab::demo().run(&steps);
-    let why = context(&run);
+    let why = run.context();
     assert!(
         run.output.contains("patched 200 True"),
         "anonymous start turned on\n{why}"
     );
     run.assert_passed("sipp attendee");
-    let entries = log_lines(&run, "IVR done: caller enters the meeting");
+    let entries = run.log_lines("IVR done: caller enters the meeting");
     assert_eq!(entries.len(), 1, "the attendee finished the IVR\n{why}");
     assert!(entries[0].contains("Attendee"), "as attendee\n{why}");
     assert_eq!(
-        log_lines(&run, "caller joins the conference").len(),
+        run.log_lines("caller joins the conference").len(),
         1,
         "and went straight into the conference\n{why}"
     );
     assert!(
-        log_lines(&run, "caller waits in the lobby").is_empty(),
+        run.log_lines("caller waits in the lobby").is_empty(),
         "without waiting in the lobby\n{why}"
     );
 }
@@ -444,7 +303,7 @@ health
 "#
     );
     let run = Lab::demo().run(&steps);
-    let why = context(&run);
+    let why = run.context();
     run.assert_passed("sipp attendee");
     let id = run
         .output
@@ -457,32 +316,13 @@ health
         2 + id.len() as u64,
         "the language key, the ID's digits and #\n{why}"
     );
-    let entries = log_lines(&run, "IVR done: caller enters the meeting");
+    let entries = run.log_lines("IVR done: caller enters the meeting");
     assert_eq!(entries.len(), 1, "the caller finished the IVR\n{why}");
     assert!(
         entries[0].contains("role=Attendee") && entries[0].contains("language=en-US"),
         "as an English-speaking attendee\n{why}"
     );
 }
-
-/// `live_json METHOD PATH [BODY]`: the REST API with the lab's platform-admin token.
-const LIVE_API: &str = r#"
-printf 'correct horse battery staple\n' | "$DIALBRIDGE" admin --data-dir "$LAB/data" \
-    accounts create --email ops@example.com --role platform-admin --password-stdin > /dev/null
-TOKEN=$("$DIALBRIDGE" admin --data-dir "$LAB/data" --json tokens create --account 1 --name lab \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-live_json() {
-  python3 - "$TOKEN" "$@" <<'PY'
-import json, sys, urllib.request
-token, method, path = sys.argv[1:4]
-body = sys.argv[4].encode() if len(sys.argv) > 4 else None
-request = urllib.request.Request("http://127.0.0.1:8080/api/v1" + path, method=method, data=body,
-    headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-with urllib.request.urlopen(request) as answer:
-    print(method, path, answer.status, answer.read().decode())
-PY
-}
-"#;
 
 #[test]
 fn an_admin_sees_the_caller_waiting_in_the_lobby_and_admits_them() {
@@ -504,7 +344,7 @@ wait $ATTENDEE
 "#
     );
     let run = Lab::demo().run(&steps);
-    let why = context(&run);
+    let why = run.context();
     run.assert_passed("sipp attendee");
     let listings: Vec<&str> = run
         .output
@@ -527,7 +367,7 @@ wait $ATTENDEE
         "the second listing shows the caller in the meeting\n{why}"
     );
     assert_eq!(
-        log_lines(&run, "caller joins the conference").len(),
+        run.log_lines("caller joins the conference").len(),
         1,
         "the caller joined only when admitted\n{why}"
     );
@@ -550,22 +390,22 @@ wait $ORGANIZER
 "#
     );
     let run = Lab::demo().run(&steps);
-    let why = context(&run);
+    let why = run.context();
     run.assert_passed("sipp organizer");
     run.assert_passed("sipp attendee");
-    let entries = log_lines(&run, "IVR done: caller enters the meeting");
+    let entries = run.log_lines("IVR done: caller enters the meeting");
     assert_eq!(entries.len(), 2, "both finished the IVR\n{why}");
     assert!(
         entries[0].contains("Organizer") && entries[1].contains("Attendee"),
         "{why}"
     );
     assert_eq!(
-        log_lines(&run, "caller joins the conference").len(),
+        run.log_lines("caller joins the conference").len(),
         1,
         "only the organizer is in the conference\n{why}"
     );
     assert_eq!(
-        log_lines(&run, "caller waits in the lobby").len(),
+        run.log_lines("caller waits in the lobby").len(),
         1,
         "the attendee waits, the meeting being locked\n{why}"
     );

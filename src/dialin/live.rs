@@ -3,25 +3,41 @@
 //! the meetings (so the admin API never touches them from another thread).
 
 use std::collections::BTreeMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
-use dialbridge_admin::live::{LiveCommand, LiveCommandError, LiveMeeting, LiveMeetings};
+use dialbridge_admin::live::{
+    DialOutOrder, DialOutPurpose, DialOutRejected, LiveCommand, LiveCommandError, LiveMeeting,
+    LiveMeetings,
+};
+use dialbridge_conference::speech::Language;
 use tokio::sync::{mpsc, watch};
 
 use super::DialInInput;
+use crate::dial_out::record::{DialOutLog, Status};
+use crate::dial_out::{decide, DialOutJob, DialOutLoadBoard, Purpose, Requester};
+
+/// What the admin API thread needs to check a dial-out before accepting it.
+#[derive(Clone)]
+pub struct DialOutGate {
+    pub load: Arc<DialOutLoadBoard>,
+    pub log: DialOutLog,
+}
 
 pub struct LiveBoard {
     meetings: RwLock<BTreeMap<String, LiveMeeting>>,
     version: watch::Sender<u64>,
     commands: mpsc::UnboundedSender<DialInInput>,
+    /// `None` without an outbound trunk: dial-out requests are refused as unavailable.
+    dial_out: Option<DialOutGate>,
 }
 
 impl LiveBoard {
-    pub fn new(commands: mpsc::UnboundedSender<DialInInput>) -> Self {
+    pub fn new(commands: mpsc::UnboundedSender<DialInInput>, dial_out: Option<DialOutGate>) -> Self {
         LiveBoard {
             meetings: RwLock::new(BTreeMap::new()),
             version: watch::Sender::new(0),
             commands,
+            dial_out,
         }
     }
 
@@ -110,5 +126,47 @@ impl LiveMeetings for LiveBoard {
 
     fn subscribe(&self) -> watch::Receiver<u64> {
         self.version.subscribe()
+    }
+
+    /// Checked by the policy here, so the admin hears a refusal in the response; placed by
+    /// the SIP loop, which checks again with the counts of that moment.
+    fn dial_out(&self, order: DialOutOrder) -> Result<(), DialOutRejected> {
+        let Some(gate) = &self.dial_out else {
+            return Err(DialOutRejected::Unavailable(
+                "no outbound trunk is configured on this server".to_owned(),
+            ));
+        };
+        let meeting_key = format!("organizer-{}", order.target.organizer_id.0);
+        let job = DialOutJob {
+            reference: order.reference,
+            purpose: match order.purpose {
+                DialOutPurpose::CallMe => Purpose::CallMe,
+                DialOutPurpose::AddParticipant => Purpose::AddParticipant,
+            },
+            requester: Requester::Admin,
+            requested_by: order.requested_by,
+            dialed: order.number,
+            meeting_key,
+            target: order.target,
+            dial_in_number: None,
+            language: Language::new(super::speech::FALLBACK_LANGUAGE),
+        };
+        if let Err(refusal) = decide(&job.target, &job.meeting_key, &job.dialed, &gate.load) {
+            let message = refusal.reason.to_string();
+            gate.log.write(
+                &job,
+                refusal.e164.as_deref(),
+                None,
+                Status::Refused,
+                Some(message.clone()),
+            );
+            return Err(DialOutRejected::Refused {
+                reason: crate::dial_out::decide::reason_tag(&refusal),
+                message,
+            });
+        }
+        self.commands
+            .send(DialInInput::DialOut(Box::new(job)))
+            .map_err(|_| DialOutRejected::Unavailable("the server is stopping".to_owned()))
     }
 }

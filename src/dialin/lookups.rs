@@ -35,6 +35,8 @@ pub enum DialInInput {
         key: String,
         command: dialbridge_admin::live::LiveCommand,
     },
+    /// A dial-out the admin center asked for, already checked by the policy once.
+    DialOut(Box<crate::dial_out::DialOutJob>),
 }
 
 pub struct Lookups {

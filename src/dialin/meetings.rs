@@ -25,6 +25,16 @@ pub enum Joined {
     Full,
 }
 
+/// How a caller came to the meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    DialedIn,
+    /// Dialed in and recorded their name for the announcements.
+    DialedInWithName,
+    /// We called them (dial-out): a locked meeting still lets them in.
+    DialedOut,
+}
+
 /// What a meeting's actions ask of the dial-in layer (the rest goes to media directly).
 pub enum Effect {
     Say {
@@ -34,6 +44,8 @@ pub enum Effect {
     HangupAfterPrompts {
         call: CallHandle,
     },
+    /// A call to place (`*2`, `*0`).
+    Outbound(super::OutboundRequest),
 }
 
 struct Member {
@@ -54,6 +66,8 @@ pub struct Meetings {
     live: HashMap<String, LiveMeeting>,
     /// The service's limit of callers in one meeting (lobby included).
     max_participants: Option<usize>,
+    /// Whether an outbound trunk exists, so `*2` and `*0` can work at all.
+    dial_out_available: bool,
 }
 
 fn participant_id(call: CallHandle) -> u64 {
@@ -61,10 +75,11 @@ fn participant_id(call: CallHandle) -> u64 {
 }
 
 impl Meetings {
-    pub fn with_max_participants(max_participants: usize) -> Self {
+    pub fn with_max_participants(max_participants: usize, dial_out_available: bool) -> Self {
         Meetings {
             live: HashMap::new(),
             max_participants: Some(max_participants),
+            dial_out_available,
         }
     }
 
@@ -85,15 +100,21 @@ impl Meetings {
         role: ivr::Role,
         language: Language,
         caller_number: Option<String>,
-        recorded_name: bool,
+        kind: JoinKind,
     ) -> Joined {
         let base = self.base_config();
+        let dial_out_available = self.dial_out_available;
         let live = self.live.entry(joinable.key.clone()).or_insert_with(|| {
             let mut config = base;
             if let Some(target) = &joinable.target {
                 config.anonymous_start = target.anonymous_start;
                 config.mask_phone_numbers = target.mask_phone_numbers;
                 config.key_map = key_map(&target.dial_pad_keys);
+                if dial_out_available {
+                    config.dial_out_allowed =
+                        target.dial_out.policy != dialbridge_store::DialOutPolicy::None;
+                    config.operator_number = target.dial_out.operator_number.clone();
+                }
                 config.announcements = match target.announcements {
                     dialbridge_store::Announcements::Tones => Announcements::Tones,
                     dialbridge_store::Announcements::Names => Announcements::Names,
@@ -110,7 +131,7 @@ impl Meetings {
             ivr::Role::Organizer => Role::Organizer,
             ivr::Role::Attendee => Role::Attendee,
         };
-        live.add(now, call, role, language, caller_number, recorded_name)
+        live.add(now, call, role, language, caller_number, kind)
     }
 
     /// A direct-conference caller: anyone starts the meeting.
@@ -134,7 +155,22 @@ impl Meetings {
                 owner: None,
             }
         });
-        live.add(now, call, Role::Attendee, language, caller_number, false)
+        live.add(now, call, Role::Attendee, language, caller_number, JoinKind::DialedIn)
+    }
+
+    /// Tells the organizer who keyed `*2` how it went.
+    pub fn dial_out_result(&mut self, key: &str, participant: u64, result: DialOutResult) {
+        if let Some(live) = self.live.get_mut(key) {
+            live.meeting.dial_out_result(participant, result);
+        }
+    }
+
+    /// The language `call` hears prompts in, while in meeting `key`.
+    pub fn language_of(&self, key: &str, call: CallHandle) -> Option<Language> {
+        let live = self.live.get(key)?;
+        live.members
+            .get(&participant_id(call))
+            .map(|member| member.language.clone())
     }
 
     pub fn on_digit(&mut self, now: Instant, key: &str, call: CallHandle, digit: char) {
@@ -283,17 +319,35 @@ impl Meetings {
                     }
                 }
                 MeetingAction::TransferToOperator { id, number } => {
-                    // Transfers need a second leg (dial-out), which is not wired yet.
-                    tracing::warn!(participant = id, %number, "operator transfer requested; not available on this build");
+                    match (live.members.get(&id), &live.owner) {
+                        (Some(member), Some(target)) => {
+                            tracing::info!(call = %member.call, "caller asks for the operator");
+                            effects.push(Effect::Outbound(super::OutboundRequest::Operator {
+                                meeting_key: key.to_owned(),
+                                caller: member.call,
+                                number,
+                                language: member.language.clone(),
+                                target: std::sync::Arc::clone(target),
+                            }));
+                        }
+                        _ => tracing::info!(participant = id, "operator transfer without a caller or an organization"),
+                    }
                 }
                 MeetingAction::StartDialOut { .. } | MeetingAction::DialOutCancelled { .. } => {}
                 MeetingAction::DialOut { by, digits } => {
-                    tracing::warn!(
-                        participant = by,
-                        digits = digits.len(),
-                        "dial-out requested; not available on this build"
-                    );
-                    live.meeting.dial_out_result(by, DialOutResult::NotAllowed);
+                    match (live.members.get(&by), &live.owner) {
+                        (Some(member), Some(target)) => {
+                            effects.push(Effect::Outbound(super::OutboundRequest::DialOut {
+                                meeting_key: key.to_owned(),
+                                by: member.call,
+                                digits,
+                                language: member.language.clone(),
+                                target: std::sync::Arc::clone(target),
+                            }));
+                        }
+                        // A direct conference belongs to no organizer: no policy to dial under.
+                        _ => live.meeting.dial_out_result(by, DialOutResult::NotAllowed),
+                    }
                 }
                 MeetingAction::RosterChanged => {}
                 MeetingAction::Ended { reason } => {
@@ -331,7 +385,7 @@ impl LiveMeeting {
         role: Role,
         language: Language,
         caller_number: Option<String>,
-        recorded_name: bool,
+        kind: JoinKind,
     ) -> Joined {
         let id = participant_id(call);
         let info = ParticipantInfo {
@@ -339,9 +393,9 @@ impl LiveMeeting {
             role,
             language: language.clone(),
             caller_number,
-            recorded_name,
+            recorded_name: kind == JoinKind::DialedInWithName,
             authenticated_with_pin: role == Role::Organizer,
-            dialed_out: false,
+            dialed_out: kind == JoinKind::DialedOut,
         };
         self.members.insert(
             id,

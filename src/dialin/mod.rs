@@ -4,6 +4,7 @@
 //! media engine, conference ID and PIN checks through the admin services (on tasks that
 //! report back through a channel), hang-ups through call control.
 
+mod invited;
 pub mod live;
 mod lookups;
 mod meetings;
@@ -20,6 +21,7 @@ use dialbridge_sip::endpoint::CallHandle;
 use tokio::sync::mpsc;
 
 use crate::media_engine::{Clip, MediaEngine, MediaEvent, WorkerCommand};
+pub use invited::{Invitation, OutboundRequest};
 pub use lookups::DialInInput;
 use meetings::Meetings;
 use speech::{PromptLibrary, FALLBACK_LANGUAGE};
@@ -38,6 +40,16 @@ enum Phase {
     Ivr(Box<Ivr<Joinable>>),
     Meeting {
         key: String,
+    },
+    /// A person we dialed out to, being asked to press 1.
+    Invited {
+        callee: Box<dialbridge_conference::invited::InvitedCallee>,
+        invitation: Invitation,
+    },
+    /// Talking with the operator (a caller who pressed `*0`, or the operator's leg).
+    Operator {
+        partner: CallHandle,
+        bridge: String,
     },
     /// Told goodbye (or that the meeting is full); hung up when the prompt ends.
     Leaving,
@@ -64,6 +76,8 @@ pub struct DialIn {
     hangups: Vec<CallHandle>,
     /// What the admin center shows of the live meetings.
     board: Arc<live::LiveBoard>,
+    /// Dial-outs to place and joins to log; call control drains it.
+    outbound: Vec<OutboundRequest>,
 }
 
 impl DialIn {
@@ -72,24 +86,32 @@ impl DialIn {
         prompts: Arc<PromptLibrary>,
         inputs: mpsc::UnboundedSender<DialInInput>,
         max_participants: usize,
+        dial_out: Option<live::DialOutGate>,
     ) -> Self {
-        let board = Arc::new(live::LiveBoard::new(inputs.clone()));
+        let dial_out_available = dial_out.is_some();
+        let board = Arc::new(live::LiveBoard::new(inputs.clone(), dial_out));
         admin
             .set_live_meetings(Arc::clone(&board) as Arc<dyn dialbridge_admin::live::LiveMeetings>);
         DialIn {
             prompts,
             lookups: lookups::Lookups::new(admin, inputs),
             calls: HashMap::new(),
-            meetings: Meetings::with_max_participants(max_participants),
+            meetings: Meetings::with_max_participants(max_participants, dial_out_available),
             next_request: 1,
             hangups: Vec::new(),
             board,
+            outbound: Vec::new(),
         }
     }
 
     /// Calls the dial-in flow wants hung up (after their last prompt).
     pub fn take_hangups(&mut self) -> Vec<CallHandle> {
         std::mem::take(&mut self.hangups)
+    }
+
+    /// Dial-outs the meetings asked for (`*2`, `*0`) and invitees who joined.
+    pub fn take_outbound_requests(&mut self) -> Vec<OutboundRequest> {
+        std::mem::take(&mut self.outbound)
     }
 
     /// A caller was answered on a dial-in number: look up its languages, then greet.
@@ -177,6 +199,10 @@ impl DialIn {
                 }
                 self.drain_ivr(media, now, call);
             }
+            // Call control places dial-outs; one reaching here has nowhere to go.
+            DialInInput::DialOut(job) => {
+                tracing::warn!(reference = %job.reference, "dial-out job not placed")
+            }
         }
     }
 
@@ -194,6 +220,10 @@ impl DialIn {
                         self.meetings.on_digit(now, &meeting, call, key);
                         self.drain_meeting(media, now, &meeting);
                     }
+                    Some(Phase::Invited { callee, .. }) => {
+                        callee.on_digit(now, key);
+                        self.drain_invited(media, now, call);
+                    }
                     _ => {}
                 }
             }
@@ -209,9 +239,16 @@ impl DialIn {
                     self.hangups.push(call);
                     return;
                 }
-                if let Phase::Ivr(ivr) = &mut state.phase {
-                    ivr.on_playback_finished(now);
-                    self.drain_ivr(media, now, call);
+                match &mut state.phase {
+                    Phase::Ivr(ivr) => {
+                        ivr.on_playback_finished(now);
+                        self.drain_ivr(media, now, call);
+                    }
+                    Phase::Invited { callee, .. } => {
+                        callee.on_playback_finished(now);
+                        self.drain_invited(media, now, call);
+                    }
+                    _ => {}
                 }
             }
             MediaEvent::Recorded { call, audio } => {
@@ -250,9 +287,21 @@ impl DialIn {
         call: CallHandle,
     ) -> Option<(Joinable, dialbridge_conference::ivr::Role)> {
         let state = self.calls.remove(&call)?;
-        if let Phase::Meeting { key } = &state.phase {
-            self.meetings.leave(now, key, call);
-            self.drain_meeting(media, now, key);
+        match &state.phase {
+            Phase::Meeting { key } => {
+                self.meetings.leave(now, key, call);
+                self.drain_meeting(media, now, key);
+            }
+            Phase::Operator { partner, .. } => {
+                // One side of the operator bridge left: the other has no one to talk to.
+                let partner = *partner;
+                media.leave_conference(partner);
+                if let Some(other) = self.calls.get_mut(&partner) {
+                    other.phase = Phase::Leaving;
+                }
+                self.hangups.push(partner);
+            }
+            _ => {}
         }
         state.joined
     }
@@ -260,6 +309,7 @@ impl DialIn {
     pub fn poll_timeout(&self) -> Option<Instant> {
         let ivrs = self.calls.values().filter_map(|state| match &state.phase {
             Phase::Ivr(ivr) => ivr.poll_timeout(),
+            Phase::Invited { callee, .. } => callee.poll_timeout(),
             _ => None,
         });
         ivrs.chain(self.meetings.poll_timeout()).min()
@@ -279,6 +329,26 @@ impl DialIn {
                 ivr.handle_timeout(now);
             }
             self.drain_ivr(media, now, call);
+        }
+        let invited: Vec<CallHandle> = self
+            .calls
+            .iter()
+            .filter_map(|(call, state)| match &state.phase {
+                Phase::Invited { callee, .. }
+                    if callee.poll_timeout().is_some_and(|at| at <= now) =>
+                {
+                    Some(*call)
+                }
+                _ => None,
+            })
+            .collect();
+        for call in invited {
+            if let Some(Phase::Invited { callee, .. }) =
+                self.calls.get_mut(&call).map(|state| &mut state.phase)
+            {
+                callee.handle_timeout(now);
+            }
+            self.drain_invited(media, now, call);
         }
         for key in self.meetings.due(now) {
             self.meetings.handle_timeout(now, &key);
@@ -334,6 +404,11 @@ impl DialIn {
                         key: meeting.key.clone(),
                     };
                     let caller_number = state.caller_number.clone();
+                    let kind = if name.is_some() {
+                        meetings::JoinKind::DialedInWithName
+                    } else {
+                        meetings::JoinKind::DialedIn
+                    };
                     let outcome = self.meetings.join(
                         now,
                         &meeting,
@@ -341,7 +416,7 @@ impl DialIn {
                         role,
                         language.clone(),
                         caller_number,
-                        name.is_some(),
+                        kind,
                     );
                     if outcome == meetings::Joined::Full {
                         self.leave_with(
@@ -408,11 +483,23 @@ impl DialIn {
                         }
                     }
                 }
+                meetings::Effect::Outbound(request) => self.outbound.push(request),
             }
         }
     }
 
     fn say(&mut self, media: &mut MediaEngine, call: CallHandle, utterance: &Utterance) {
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            let prompts: Vec<&str> = utterance
+                .parts
+                .iter()
+                .filter_map(|part| match part {
+                    dialbridge_conference::speech::SpeechPart::Prompt(key) => Some(key.0),
+                    _ => None,
+                })
+                .collect();
+            tracing::debug!(%call, language = %utterance.language.as_str(), prompts = %prompts.join(","), "saying");
+        }
         let names = |id: u64| {
             self.calls
                 .get(&CallHandle(id))

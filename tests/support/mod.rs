@@ -8,6 +8,9 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod audio;
+pub mod scripts;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -30,6 +33,8 @@ pub struct Lab {
     /// `None`: the server runs as a newcomer first starts it, `serve --demo` and nothing else.
     config: Option<String>,
     ipv6: bool,
+    /// `serve --demo` with the config file too (`Lab::demo_with_config`).
+    demo_with_config: bool,
 }
 
 pub struct LabRun {
@@ -39,6 +44,22 @@ pub struct LabRun {
 }
 
 impl LabRun {
+    /// The lab's output and the server log, for assertion messages.
+    pub fn context(&self) -> String {
+        format!(
+            "--- lab output ---\n{}\n--- server log ---\n{}",
+            self.output, self.server_log
+        )
+    }
+
+    /// Lines of the server log that contain `text`, in order.
+    pub fn log_lines(&self, text: &str) -> Vec<&str> {
+        self.server_log
+            .lines()
+            .filter(|line| line.contains(text))
+            .collect()
+    }
+
     /// Asserts that a step printed `<what> exit 0`.
     pub fn assert_passed(&self, what: &str) {
         let line = format!("{what} exit 0");
@@ -191,6 +212,7 @@ default_country = "US"
             dir,
             config: Some(config.to_owned()),
             ipv6: false,
+            demo_with_config: false,
         }
     }
 
@@ -206,6 +228,14 @@ default_country = "US"
     pub fn demo() -> Self {
         let mut lab = Self::with_config("");
         lab.config = None;
+        lab
+    }
+
+    /// `serve --demo --config <config>`: the demo's organization, organizer and banner,
+    /// plus what the config adds (outbound trunks, say).
+    pub fn demo_with_config(config: &str) -> Self {
+        let mut lab = Self::with_config(config);
+        lab.demo_with_config = true;
         lab
     }
 
@@ -269,6 +299,17 @@ default_country = "US"
     /// exits 0, then stops any phone or proxy left.
     pub fn run(&self, steps: &str) -> LabRun {
         let start = match &self.config {
+            Some(config) if self.demo_with_config => {
+                std::fs::write(self.path().join("dialbridge.toml"), config).unwrap();
+                r#"
+"$DIALBRIDGE" --log debug serve --demo --config dialbridge.toml > server.log 2>&1 &
+SERVER=$!
+for _ in $(seq 1 200); do
+  grep -q 'dialbridge demo is running' server.log && break
+  sleep 0.05
+done
+"#
+            }
             Some(config) => {
                 std::fs::write(self.path().join("dialbridge.toml"), config).unwrap();
                 r#"

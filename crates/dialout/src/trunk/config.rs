@@ -52,6 +52,26 @@ pub enum TrunkAuth {
     Ip,
     /// We register, and answer 401/407 on INVITEs with the same credentials.
     Register(RegisterAuth),
+    /// We do not register, but answer the carrier's 401/407 on each INVITE (carriers that
+    /// authenticate calls rather than bindings).
+    Digest(DigestAuth),
+}
+
+/// Credentials for a trunk that challenges INVITEs without a registration.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DigestAuth {
+    pub username: String,
+    pub password: String,
+}
+
+impl fmt::Debug for DigestAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DigestAuth")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 
 /// One `[[outbound_trunk]]` entry, as deserialized (see the module documentation).
@@ -201,6 +221,12 @@ impl OutboundTrunk {
                 trunk: trunk.clone(),
                 proxy: config.proxy.clone(),
             })?;
+        if let TrunkAuth::Digest(digest) = &config.auth {
+            let bad = |s: &str| s.is_empty() || s.chars().any(char::is_control);
+            if bad(&digest.username) || bad(&digest.password) {
+                return Err(TrunkConfigError::InvalidCredentials { trunk });
+            }
+        }
         if let TrunkAuth::Register(register) = &config.auth {
             let bad = |s: &str| s.is_empty() || s.chars().any(char::is_control);
             let realm_bad = register.realm.as_deref().is_some_and(bad);

@@ -8,6 +8,7 @@
 //! transport = "udp"                    # or "tcp"
 //! auth = { method = "register", username = "acct1", password = "secret", expires = 600 }
 //! # auth = { method = "ip" }           # the carrier admits our address
+//! # auth = { method = "digest", username = "acct1", password = "secret" }  # challenges INVITEs, no REGISTER
 //! number_format = "e164"               # "+442079460000"; or "e164-digits", "national"
 //! country = "US"                       # needed by "national": whose national format
 //! prefix = ""                          # prepended to the formatted number (tech prefix)
@@ -23,7 +24,8 @@ mod sip;
 mod tests;
 
 pub use config::{
-    OutboundTrunk, OutboundTrunkConfig, ProxyAddress, RegisterAuth, Transport, TrunkAuth,
+    DigestAuth, OutboundTrunk, OutboundTrunkConfig, ProxyAddress, RegisterAuth, Transport,
+    TrunkAuth,
     TrunkConfigError,
 };
 pub use format::{CallerId, CallerIdError, CallerIdRule, CallerIdSources, NumberFormat, TrunkFull};

@@ -41,6 +41,10 @@ impl OutboundTrunk {
                 register.username.clone(),
                 register.password.clone(),
             )),
+            TrunkAuth::Digest(digest) => Some(DigestAccount::new(
+                digest.username.clone(),
+                digest.password.clone(),
+            )),
             TrunkAuth::Ip => None,
         };
         call.extra_headers.push((

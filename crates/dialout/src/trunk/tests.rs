@@ -333,3 +333,44 @@ fn an_approved_number_becomes_the_endpoints_outgoing_call() {
 fn trunk_ip_only() -> OutboundTrunk {
     trunk("")
 }
+
+#[test]
+fn a_digest_trunk_answers_challenges_on_invites_but_never_registers() {
+    let configs = parse(
+        r#"
+        [[outbound_trunk]]
+        name = "challenging"
+        proxy = "127.0.0.1:5080"
+        auth = { method = "digest", username = "dialout", password = "dialout-secret" }
+        caller_id = { fixed = "+14155550199" }
+        max_concurrent_calls = 1
+        "#,
+    );
+    let trunk = OutboundTrunk::from_configs(configs).unwrap().remove(0);
+    assert!(!format!("{trunk:?}").contains("dialout-secret"));
+    assert!(trunk.registration_config("127.0.0.1", 5060).is_none());
+    let caller = trunk.caller_id(CallerIdSources::default()).unwrap();
+    let call = trunk
+        .outgoing_call(
+            &approved("+12015550123", "US"),
+            &caller,
+            dialbridge_sip::endpoint::Peer::udp("127.0.0.1:5080".parse().unwrap()),
+            bytes::Bytes::from_static(b"v=0\r\n"),
+        )
+        .unwrap();
+    let account = call.credentials.unwrap();
+    assert_eq!(
+        (account.username.as_str(), account.password.as_str()),
+        ("dialout", "dialout-secret")
+    );
+
+    let empty = parse(
+        "[[outbound_trunk]]\nname = \"t\"\nproxy = \"h\"\nauth = { method = \"digest\", username = \"\", password = \"p\" }\ncaller_id = \"dial-in-number\"\nmax_concurrent_calls = 1\n",
+    );
+    assert_eq!(
+        OutboundTrunk::from_configs(empty),
+        Err(TrunkConfigError::InvalidCredentials {
+            trunk: "t".to_owned()
+        })
+    );
+}

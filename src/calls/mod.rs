@@ -2,7 +2,12 @@
 //! dialled, a media port and an SDP answer for those admitted, and cleanup when calls end.
 //!
 //! An answered call's RTP and RTCP ports are bound for its lifetime and handed to the
-//! media engine, which owns everything that happens to its audio.
+//! media engine, which owns everything that happens to its audio. Calls we place
+//! (dial-out) live beside them; `outbound` follows those.
+
+mod outbound;
+
+pub use outbound::DialOuts;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -62,6 +67,8 @@ enum Route {
     DialIn,
     /// Straight into this conference.
     Direct(String),
+    /// A call we placed; the dial-in flow learns of it once answered.
+    Outbound,
 }
 
 struct ActiveCall {
@@ -81,6 +88,8 @@ struct ActiveCall {
     started_unix: i64,
     answered_unix: Option<i64>,
     answered_at: Instant,
+    /// Set for a call we placed.
+    outbound: Option<Box<outbound::OutboundLeg>>,
 }
 
 pub struct CallControl {
@@ -98,6 +107,7 @@ pub struct CallControl {
     dial_in: DialIn,
     media_stats: Arc<MediaStats>,
     admin: Arc<AdminService>,
+    dial_outs: DialOuts,
 }
 
 /// Where answered calls go: the media engine for their audio, the dial-in flow (or a
@@ -109,6 +119,7 @@ pub struct AnsweredCalls {
     /// Called numbers routed straight into a named conference, without the IVR.
     pub direct_routes: HashMap<String, String>,
     pub dial_in: DialIn,
+    pub dial_outs: DialOuts,
 }
 
 impl CallControl {
@@ -126,6 +137,7 @@ impl CallControl {
             media_stats,
             direct_routes,
             dial_in,
+            dial_outs,
         } = answered;
         CallControl {
             trunks,
@@ -140,6 +152,7 @@ impl CallControl {
             dial_in,
             media_stats,
             admin,
+            dial_outs,
         }
     }
 
@@ -149,7 +162,7 @@ impl CallControl {
             tracing::debug!(%call, digit = %digit.as_char(), "DTMF");
         }
         self.dial_in.handle_media_event(&mut self.media, now, event);
-        self.hang_up_finished(endpoint, now);
+        self.after_dial_in(endpoint, now);
     }
 
     /// An answer from the admin services for the dial-in flow.
@@ -159,8 +172,11 @@ impl CallControl {
         now: Instant,
         input: DialInInput,
     ) {
-        self.dial_in.handle_input(&mut self.media, now, input);
-        self.hang_up_finished(endpoint, now);
+        match input {
+            DialInInput::DialOut(job) => self.place_dial_out(endpoint, now, *job),
+            input => self.dial_in.handle_input(&mut self.media, now, input),
+        }
+        self.after_dial_in(endpoint, now);
     }
 
     /// SIP INFO DTMF (`application/dtmf-relay`, `application/dtmf`): the endpoint has
@@ -193,10 +209,21 @@ impl CallControl {
         }
     }
 
-    fn hang_up_finished(&mut self, endpoint: &mut Endpoint, now: Instant) {
-        for call in self.dial_in.take_hangups() {
-            if self.calls.contains_key(&call) {
-                let _ = endpoint.hangup(now, call);
+    /// Carries out what the dial-in flow asked for: hang-ups, dial-outs, joins to log.
+    fn after_dial_in(&mut self, endpoint: &mut Endpoint, now: Instant) {
+        loop {
+            let hangups = self.dial_in.take_hangups();
+            let requests = self.dial_in.take_outbound_requests();
+            if hangups.is_empty() && requests.is_empty() {
+                return;
+            }
+            for call in hangups {
+                if self.calls.contains_key(&call) {
+                    let _ = endpoint.hangup(now, call);
+                }
+            }
+            for request in requests {
+                self.handle_outbound_request(endpoint, now, request);
             }
         }
     }
@@ -214,23 +241,49 @@ impl CallControl {
             } => self.on_info(endpoint, now, call, content_type.as_deref(), &body),
             Event::CallEnded { call, reason } => {
                 self.on_ended(call, reason);
-                self.hang_up_finished(endpoint, now);
+                self.after_dial_in(endpoint, now);
             }
-            // Events of calls we place: this binary places none yet (dial-out will).
-            Event::CallProgress { call, .. }
-            | Event::CallAnswered { call, .. }
-            | Event::OfferInAnswer { call, .. }
-            | Event::CallFailed { call, .. } => {
-                tracing::warn!(%call, "event for an outgoing call, which nothing here placed")
+            Event::CallProgress { call, status, .. } => self.on_outbound_progress(call, status),
+            Event::CallAnswered { call, sdp } => {
+                self.on_outbound_answered(endpoint, now, call, &sdp)
+            }
+            Event::OfferInAnswer { call, .. } => {
+                // Every INVITE we send carries an offer, so a 2xx offering is a broken peer.
+                tracing::warn!(%call, "offer in a 2xx to our offer; ending the call");
+                let _ = endpoint.hangup(now, call);
+            }
+            Event::CallFailed {
+                call,
+                status,
+                reason,
+            } => {
+                self.on_outbound_failed(call, status, &reason);
+                self.after_dial_in(endpoint, now);
             }
         }
     }
 
+    /// Logs what became of the outbound trunks' registrations.
+    pub fn note_registration_events(&mut self, endpoint: &mut Endpoint) {
+        self.dial_outs.trunks.note_registration_events(endpoint);
+    }
+
     /// On shutdown: BYE to every answered call, so carriers stop billing at once.
     pub fn hang_up_all(&mut self, endpoint: &mut Endpoint, now: Instant) {
-        let handles: Vec<CallHandle> = self.calls.keys().copied().collect();
-        for call in handles {
-            let _ = endpoint.hangup(now, call);
+        let handles: Vec<(CallHandle, bool)> = self
+            .calls
+            .iter()
+            .map(|(call, active)| {
+                let ringing_out = active.outbound.is_some() && active.answered_unix.is_none();
+                (*call, ringing_out)
+            })
+            .collect();
+        for (call, ringing_out) in handles {
+            let _ = if ringing_out {
+                endpoint.cancel_call(now, call)
+            } else {
+                endpoint.hangup(now, call)
+            };
         }
         while let Some(event) = endpoint.poll_event() {
             self.handle_event(endpoint, now, event);
@@ -390,6 +443,7 @@ impl CallControl {
             started_unix: unix_now_i64(),
             answered_unix: None,
             answered_at: now,
+            outbound: None,
         };
         self.calls.insert(call, active);
         if self.answer_after.is_zero() {
@@ -424,6 +478,7 @@ impl CallControl {
                     self.dial_in
                         .start_ivr(call, &active.called, active.caller_number.clone())
                 }
+                Route::Outbound => {}
             }
         }
         self.stats.active.fetch_add(1, Ordering::Relaxed);
@@ -433,7 +488,7 @@ impl CallControl {
     /// When a ringing call is due to be answered, or a dial-in timer fires.
     pub fn poll_timeout(&self) -> Option<Instant> {
         let ringing = self.ringing.iter().map(|(due, _, _)| *due).min();
-        [ringing, self.dial_in.poll_timeout()]
+        [ringing, self.dial_in.poll_timeout(), self.outbound_timeout()]
             .into_iter()
             .flatten()
             .min()
@@ -441,7 +496,8 @@ impl CallControl {
 
     pub fn handle_timeout(&mut self, endpoint: &mut Endpoint, now: Instant) {
         self.dial_in.handle_timeout(&mut self.media, now);
-        self.hang_up_finished(endpoint, now);
+        self.handle_outbound_timeouts(endpoint, now);
+        self.after_dial_in(endpoint, now);
         let (due, waiting): (Vec<_>, Vec<_>) =
             self.ringing.drain(..).partition(|(at, _, _)| *at <= now);
         self.ringing = waiting;
@@ -526,7 +582,10 @@ impl CallControl {
             .dial_in
             .call_ended(&mut self.media, Instant::now(), call);
         self.media.detach(call);
-        self.record_call(&active, joined, &reason);
+        if let Some(leg) = &active.outbound {
+            self.on_outbound_ended(leg);
+        }
+        self.record_call(&active, joined, &format!("{reason:?}"));
         let was_ringing = self.ringing.iter().any(|(_, ringing, _)| *ringing == call);
         self.ringing.retain(|(_, ringing, _)| *ringing != call);
         if !was_ringing {
@@ -543,7 +602,7 @@ impl CallControl {
         &self,
         active: &ActiveCall,
         joined: Option<(crate::dialin::Joinable, dialbridge_conference::ivr::Role)>,
-        reason: &dialbridge_sip::endpoint::CallEndReason,
+        reason: &str,
     ) {
         use dialbridge_store::{CallDirection, CallRole};
         let (target, key, role) = match &joined {
@@ -559,18 +618,34 @@ impl CallControl {
                 None,
                 match &active.route {
                     Route::Direct(conference) => Some(format!("direct-{conference}")),
-                    Route::DialIn => None,
+                    Route::DialIn | Route::Outbound => None,
                 },
                 None,
             ),
         };
+        // A dial-out that never joined still belongs to the meeting that placed it.
+        let (target, key) = match (&active.outbound, target, key) {
+            (Some(leg), None, None) => (
+                Some(Arc::clone(&leg.job.target)),
+                Some(leg.job.meeting_key.clone()),
+            ),
+            (_, target, key) => (target, key),
+        };
+        let direction = match active.outbound {
+            Some(_) => CallDirection::Outbound,
+            None => CallDirection::Inbound,
+        };
+        let country = active
+            .outbound
+            .as_ref()
+            .map(|leg| leg.approved.country.as_str().to_owned());
         let input = CallRecordInput {
-            direction: CallDirection::Inbound,
+            direction,
             trunk: active.trunk.clone(),
             called_number: active.called.clone(),
             caller_number: active.caller_number.clone(),
             dial_in_number_kind: None,
-            country: None,
+            country,
             organization_id: target.as_ref().map(|t| t.organization_id),
             organizer_id: target.as_ref().map(|t| t.organizer_id),
             meeting_id: target.as_ref().and_then(|t| t.meeting_id),
@@ -579,7 +654,7 @@ impl CallControl {
             started_at: active.started_unix,
             answered_at: active.answered_unix,
             ended_at: unix_now_i64(),
-            end_reason: format!("{reason:?}"),
+            end_reason: reason.to_owned(),
         };
         let admin = Arc::clone(&self.admin);
         tokio::spawn(async move {
