@@ -14,6 +14,7 @@ mod mail;
 mod meetings;
 mod number_update;
 mod numbers;
+mod organization_dial_out;
 mod organization_extras;
 mod organizations;
 mod organizer_settings;

@@ -59,6 +59,8 @@ pub enum Action {
         pin_lockout_seconds: Option<u32>,
         #[command(flatten)]
         extra: super::organization_extras::ExtraArgs,
+        #[command(flatten)]
+        dial_out: super::organization_dial_out::DialOutArgs,
     },
 }
 
@@ -129,6 +131,7 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
             pin_max_failures,
             pin_lockout_seconds,
             extra,
+            dial_out,
         } => {
             let mut patch = SettingsPatch {
                 send_emails: send_emails.map(Switch::enabled),
@@ -143,6 +146,7 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
                 ..SettingsPatch::default()
             };
             super::organization_extras::apply(ctx, OrganizationId(id), extra, &mut patch).await?;
+            super::organization_dial_out::apply(dial_out, &mut patch);
             let org = ctx
                 .admin
                 .update_organization_settings(&ctx.caller, OrganizationId(id), &patch)
@@ -184,5 +188,26 @@ fn details(o: &Organization) -> String {
         ("conference ID length", s.conference_id_length.to_string()),
         ("PIN max failures", s.pin_max_failures.to_string()),
         ("PIN lockout seconds", s.pin_lockout_seconds.to_string()),
+        (
+            "dial-out countries",
+            if s.dial_out_countries.is_empty() {
+                "all".to_owned()
+            } else {
+                s.dial_out_countries.join(",")
+            },
+        ),
+        (
+            "dial-out max per meeting",
+            s.dial_out_max_per_meeting.to_string(),
+        ),
+        (
+            "dial-out max per organization",
+            s.dial_out_max_per_organization.to_string(),
+        ),
+        (
+            "dial-out join confirmation",
+            yes_no(s.dial_out_join_confirmation),
+        ),
+        ("operator number", opt(s.operator_number.as_deref())),
     ])
 }

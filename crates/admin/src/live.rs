@@ -26,6 +26,61 @@ pub trait LiveMeetings: Send + Sync + 'static {
     /// A version number that changes on every roster change (join, leave, mute, hand,
     /// talking, lobby, lock, end); watchers take a fresh [`LiveMeetings::snapshot`] then.
     fn subscribe(&self) -> watch::Receiver<u64>;
+    /// Checks `order` against the dial-out policy and starts placing the call; returns once
+    /// the attempt is accepted (the outcome is recorded later, under `order.reference`).
+    /// Provided so providers without outbound trunks need not implement it.
+    fn dial_out(&self, order: DialOutOrder) -> Result<(), DialOutRejected> {
+        let _ = order;
+        Err(DialOutRejected::Unavailable(
+            "dial-out is not available on this server".into(),
+        ))
+    }
+}
+
+/// Why a dial-out is placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DialOutPurpose {
+    /// Calls the organizer, who joins their meeting as organizer.
+    CallMe,
+    /// Calls someone who joins the organizer's meeting as an attendee.
+    AddParticipant,
+}
+
+impl DialOutPurpose {
+    /// As in the JSON and the dial-out log's `purpose` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DialOutPurpose::CallMe => "call_me",
+            DialOutPurpose::AddParticipant => "add_participant",
+        }
+    }
+}
+
+/// One dial-out asked for in the admin center, resolved for the binary to check and place.
+#[derive(Debug, Clone)]
+pub struct DialOutOrder {
+    /// 16 random lower-case hex characters: the attempt's name in the API, log and store.
+    pub reference: String,
+    pub purpose: DialOutPurpose,
+    /// As the admin typed it.
+    pub number: String,
+    /// Who asked, as audit rows name actors (e.g. "user:3", "token:5", "system:cli").
+    pub requested_by: String,
+    /// The organizer's static meeting (its key in the binary is `organizer-<id>`).
+    pub target: std::sync::Arc<crate::services::CallTarget>,
+}
+
+/// Why the binary did not accept a dial-out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DialOutRejected {
+    /// The policy refused it; `reason` is the machine tag (e.g. "international_not_allowed"),
+    /// `message` the sentence for people.
+    #[error("{message}")]
+    Refused { reason: String, message: String },
+    /// Dial-out cannot be placed at all (no outbound trunk configured, server stopping).
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 /// One running meeting.

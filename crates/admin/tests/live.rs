@@ -9,11 +9,14 @@ use axum::Router;
 use base64::Engine;
 use dialbridge_admin::api;
 use dialbridge_admin::live::{
-    LiveCommand, LiveCommandError, LiveMeeting, LiveMeetings, LiveParticipant, LiveRole,
+    DialOutOrder, DialOutRejected, LiveCommand, LiveCommandError, LiveMeeting, LiveMeetings,
+    LiveParticipant, LiveRole,
 };
 use dialbridge_admin::rules::pin::PinHasher;
 use dialbridge_admin::rules::web_url::WebUrl;
-use dialbridge_admin::services::{token_hash, AdminService, ServiceConfig};
+use dialbridge_admin::services::{
+    token_hash, AdminService, Caller, NewNumber, NewOrganizerInput, ServiceConfig,
+};
 use dialbridge_store::{Actor, NewAdminAccount, OrganizationId, OrganizerId, Role, Store};
 use http_body_util::BodyExt;
 use rand::rngs::StdRng;
@@ -31,6 +34,7 @@ struct FakeLive {
     meetings: Mutex<Vec<LiveMeeting>>,
     version: watch::Sender<u64>,
     carried_out: Mutex<Vec<(String, LiveCommand)>>,
+    dialed: Mutex<Vec<DialOutOrder>>,
 }
 
 impl FakeLive {
@@ -39,6 +43,7 @@ impl FakeLive {
             meetings: Mutex::new(meetings),
             version: watch::channel(1).0,
             carried_out: Mutex::new(Vec::new()),
+            dialed: Mutex::new(Vec::new()),
         })
     }
 
@@ -87,6 +92,18 @@ impl LiveMeetings for FakeLive {
 
     fn subscribe(&self) -> watch::Receiver<u64> {
         self.version.subscribe()
+    }
+
+    /// Refuses numbers of premium-rate ranges the way the binary's policy does.
+    fn dial_out(&self, order: DialOutOrder) -> Result<(), DialOutRejected> {
+        if order.number.starts_with("+44 909") {
+            return Err(DialOutRejected::Refused {
+                reason: "premium_rate".into(),
+                message: "premium-rate numbers are never called".into(),
+            });
+        }
+        self.dialed.lock().unwrap().push(order);
+        Ok(())
     }
 }
 
@@ -458,4 +475,105 @@ async fn events_send_the_callers_rosters_at_once_and_on_every_change() {
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     let second = next_snapshot(&mut body).await;
     assert_eq!(second[0]["participants"][1]["muted"], true);
+}
+
+/// An organizer of `org` with dial-in on (a shared toll number, a licence), by the services.
+async fn organizer_with_dial_in(api: &Api, org: i64) -> i64 {
+    let platform = Caller::system("test");
+    let svc = &api.svc;
+    let number = NewNumber {
+        number: "+1 415 555 0123".into(),
+        default_region: None,
+        kind: None,
+        city: None,
+        primary_language: "en-US".into(),
+        secondary_languages: Vec::new(),
+        organization_id: None,
+        trunk: "carrier-a".into(),
+    };
+    // One shared number serves every organization of the test.
+    let _ = svc.add_dial_in_number(&platform, &number).await;
+    let organizer = svc
+        .create_organizer(
+            &platform,
+            &NewOrganizerInput {
+                organization_id: OrganizationId(org),
+                name: "Ada Lovelace".into(),
+                email: format!("ada@{org}.example"),
+                country: None,
+                anonymous_start: None,
+                dial_out_policy: None,
+            },
+        )
+        .await
+        .unwrap();
+    svc.set_licence_seats(&platform, OrganizationId(org), 1)
+        .await
+        .unwrap();
+    svc.assign_licence(&platform, organizer.id).await.unwrap();
+    svc.enable_dial_in(&platform, organizer.id).await.unwrap();
+    organizer.id.0
+}
+
+#[tokio::test]
+async fn dial_out_is_accepted_refused_or_unavailable_with_stable_codes() {
+    let api = api().await;
+    let acme = api.org("Acme").await;
+    let globex = api.org("Globex").await;
+    let ada = organizer_with_dial_in(&api, acme).await;
+    let path = format!("/organizers/{ada}/dial-out");
+    let acme_admin = api.token(Role::OrgAdmin, Some(acme)).await;
+    let body = json!({"number": "+1 206 555 0100", "purpose": "add_participant"});
+
+    // Before the binary gives its conferences: nothing can dial out.
+    let reply = api
+        .call(Method::POST, &path, &acme_admin, Some(body.clone()))
+        .await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(reply.json["error"]["code"], "unavailable");
+
+    let fake = FakeLive::new(Vec::new());
+    api.svc.set_live_meetings(fake.clone());
+    let reply = api
+        .call(Method::POST, &path, &acme_admin, Some(body.clone()))
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.json);
+    assert_eq!(reply.json["status"], "calling");
+    let reference = reply.json["reference"].as_str().unwrap().to_owned();
+    assert_eq!(reference.len(), 16);
+    let dialed = fake.dialed.lock().unwrap().clone();
+    assert_eq!(dialed.len(), 1);
+    assert_eq!(dialed[0].reference, reference);
+    assert_eq!(dialed[0].number, "+1 206 555 0100");
+    assert_eq!(dialed[0].target.organizer_id, OrganizerId(ada));
+
+    let refused = json!({"number": "+44 909 876 5432", "purpose": "call_me"});
+    let reply = api
+        .call(Method::POST, &path, &acme_admin, Some(refused))
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.json["error"]["code"], "dial_out_refused");
+    assert_eq!(
+        reply.json["error"]["message"],
+        "premium-rate numbers are never called"
+    );
+
+    for token in [
+        api.token(Role::ReadOnly, Some(acme)).await,
+        api.token(Role::OrgAdmin, Some(globex)).await,
+    ] {
+        let reply = api
+            .call(Method::POST, &path, &token, Some(body.clone()))
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        assert_eq!(reply.json["error"]["code"], "forbidden");
+    }
+    let bad = json!({"number": "+1 206 555 0100", "purpose": "conference"});
+    let reply = api.call(Method::POST, &path, &acme_admin, Some(bad)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fake.dialed.lock().unwrap().len(),
+        1,
+        "only the first was placed"
+    );
 }

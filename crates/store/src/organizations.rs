@@ -54,6 +54,17 @@ pub struct OrganizationSettings {
     /// Dial-pad key sequence to command name (`"*6" -> "mute"`); empty means the service's.
     pub dial_pad_keys: BTreeMap<String, String>,
     pub invitation: InvitationCustomization,
+    /// Destination countries dial-out may call (ISO 3166-1 alpha-2, stored upper case);
+    /// empty allows every country. Each organizer's own policy applies on top.
+    pub dial_out_countries: Vec<String>,
+    /// Concurrent dial-outs one meeting may have (0: none).
+    pub dial_out_max_per_meeting: i32,
+    /// Concurrent dial-outs across the organization (0: none).
+    pub dial_out_max_per_organization: i32,
+    /// Dialed people hear "press 1 to join" before they join.
+    pub dial_out_join_confirmation: bool,
+    /// E.164 number the `*0` command transfers callers to; `None`: no operator.
+    pub operator_number: Option<String>,
 }
 
 impl Default for OrganizationSettings {
@@ -71,6 +82,11 @@ impl Default for OrganizationSettings {
             pin_lockout_seconds: 900,
             dial_pad_keys: BTreeMap::new(),
             invitation: InvitationCustomization::default(),
+            dial_out_countries: Vec::new(),
+            dial_out_max_per_meeting: 5,
+            dial_out_max_per_organization: 20,
+            dial_out_join_confirmation: true,
+            operator_number: None,
         }
     }
 }
@@ -98,7 +114,8 @@ pub struct Organization {
 const COLUMNS: &str = "id, name, country, send_emails, sender_address, anonymous_start_default, \
     announcements, record_names, mask_phone_numbers, pin_length, conference_id_length, \
     pin_max_failures, pin_lockout_seconds, dial_pad_keys, logo_url, help_url, legal_url, footer, \
-    created_at, updated_at";
+    dial_out_countries, dial_out_max_per_meeting, dial_out_max_per_organization, \
+    dial_out_join_confirmation, operator_number, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 struct OrganizationRow {
@@ -120,6 +137,11 @@ struct OrganizationRow {
     help_url: Option<String>,
     legal_url: Option<String>,
     footer: Option<String>,
+    dial_out_countries: String,
+    dial_out_max_per_meeting: i32,
+    dial_out_max_per_organization: i32,
+    dial_out_join_confirmation: bool,
+    operator_number: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -150,6 +172,14 @@ impl TryFrom<OrganizationRow> for Organization {
                     legal_url: r.legal_url,
                     footer: r.footer,
                 },
+                dial_out_countries: validate::from_json(
+                    "dial_out_countries",
+                    &r.dial_out_countries,
+                )?,
+                dial_out_max_per_meeting: r.dial_out_max_per_meeting,
+                dial_out_max_per_organization: r.dial_out_max_per_organization,
+                dial_out_join_confirmation: r.dial_out_join_confirmation,
+                operator_number: r.operator_number,
             },
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -206,12 +236,49 @@ pub(crate) async fn list(
     Ok(Paged { items, total })
 }
 
-/// Checks and normalizes what an admin typed.
-fn checked(fields: &OrganizationFields) -> Result<(String, String, String)> {
+/// What an admin typed, checked and normalized into column values.
+struct Checked {
+    name: String,
+    country: String,
+    dial_pad_keys: String,
+    dial_out_countries: String,
+}
+
+fn checked(fields: &OrganizationFields) -> Result<Checked> {
+    let s = &fields.settings;
     let name = validate::name("organization name", &fields.name)?;
     let country = validate::country(&fields.country)?;
-    let keys = validate::to_json(&fields.settings.dial_pad_keys)?;
-    Ok((name, country, keys))
+    let dial_pad_keys = validate::to_json(&s.dial_pad_keys)?;
+    let mut countries = Vec::with_capacity(s.dial_out_countries.len());
+    for code in &s.dial_out_countries {
+        let code = validate::country(code)?;
+        if !countries.contains(&code) {
+            countries.push(code);
+        }
+    }
+    let dial_out_countries = validate::to_json(&countries)?;
+    for (what, cap) in [
+        ("dial_out_max_per_meeting", s.dial_out_max_per_meeting),
+        (
+            "dial_out_max_per_organization",
+            s.dial_out_max_per_organization,
+        ),
+    ] {
+        if cap < 0 {
+            return Err(StoreError::Invalid(format!(
+                "{what} must be 0 or more, got {cap}"
+            )));
+        }
+    }
+    if let Some(number) = &s.operator_number {
+        validate::e164(number)?;
+    }
+    Ok(Checked {
+        name,
+        country,
+        dial_pad_keys,
+        dial_out_countries,
+    })
 }
 
 impl StoreTx {
@@ -222,18 +289,20 @@ impl StoreTx {
         fields: &OrganizationFields,
     ) -> Result<Organization> {
         let result = async {
-            let (name, country, keys) = checked(fields)?;
+            let c = checked(fields)?;
             let s = &fields.settings;
             let now = self.now();
             let sql = "INSERT INTO organizations (name, country, send_emails, sender_address, \
                 anonymous_start_default, announcements, record_names, mask_phone_numbers, \
                 pin_length, conference_id_length, pin_max_failures, pin_lockout_seconds, \
-                dial_pad_keys, logo_url, help_url, legal_url, footer, created_at, updated_at) \
+                dial_pad_keys, logo_url, help_url, legal_url, footer, dial_out_countries, \
+                dial_out_max_per_meeting, dial_out_max_per_organization, \
+                dial_out_join_confirmation, operator_number, created_at, updated_at) \
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                $17, $18, $18) RETURNING id";
-            let id: i64 = on!(&mut self.conn(), |c| sqlx::query_scalar(sql)
-                .bind(&name)
-                .bind(&country)
+                $17, $18, $19, $20, $21, $22, $23, $23) RETURNING id";
+            let id: i64 = on!(&mut self.conn(), |conn| sqlx::query_scalar(sql)
+                .bind(&c.name)
+                .bind(&c.country)
                 .bind(s.send_emails)
                 .bind(s.sender_address.as_deref())
                 .bind(s.anonymous_start_default)
@@ -244,13 +313,18 @@ impl StoreTx {
                 .bind(s.conference_id_length)
                 .bind(s.pin_max_failures)
                 .bind(s.pin_lockout_seconds)
-                .bind(&keys)
+                .bind(&c.dial_pad_keys)
                 .bind(s.invitation.logo_url.as_deref())
                 .bind(s.invitation.help_url.as_deref())
                 .bind(s.invitation.legal_url.as_deref())
                 .bind(s.invitation.footer.as_deref())
+                .bind(&c.dial_out_countries)
+                .bind(s.dial_out_max_per_meeting)
+                .bind(s.dial_out_max_per_organization)
+                .bind(s.dial_out_join_confirmation)
+                .bind(s.operator_number.as_deref())
                 .bind(now)
-                .fetch_one(c)
+                .fetch_one(conn)
                 .await)?;
             let id = OrganizationId(id);
             let created = get(&mut self.conn(), id).await?;
@@ -278,7 +352,7 @@ impl StoreTx {
         fields: &OrganizationFields,
     ) -> Result<Organization> {
         let result = async {
-            let (name, country, keys) = checked(fields)?;
+            let c = checked(fields)?;
             let before = get(&mut self.conn(), id).await?;
             let s = &fields.settings;
             let now = self.now();
@@ -287,11 +361,13 @@ impl StoreTx {
                 record_names = $8, mask_phone_numbers = $9, pin_length = $10, \
                 conference_id_length = $11, pin_max_failures = $12, pin_lockout_seconds = $13, \
                 dial_pad_keys = $14, logo_url = $15, help_url = $16, legal_url = $17, \
-                footer = $18, updated_at = $19 WHERE id = $1";
-            on!(&mut self.conn(), |c| sqlx::query(sql)
+                footer = $18, dial_out_countries = $19, dial_out_max_per_meeting = $20, \
+                dial_out_max_per_organization = $21, dial_out_join_confirmation = $22, \
+                operator_number = $23, updated_at = $24 WHERE id = $1";
+            on!(&mut self.conn(), |conn| sqlx::query(sql)
                 .bind(id.0)
-                .bind(&name)
-                .bind(&country)
+                .bind(&c.name)
+                .bind(&c.country)
                 .bind(s.send_emails)
                 .bind(s.sender_address.as_deref())
                 .bind(s.anonymous_start_default)
@@ -302,13 +378,18 @@ impl StoreTx {
                 .bind(s.conference_id_length)
                 .bind(s.pin_max_failures)
                 .bind(s.pin_lockout_seconds)
-                .bind(&keys)
+                .bind(&c.dial_pad_keys)
                 .bind(s.invitation.logo_url.as_deref())
                 .bind(s.invitation.help_url.as_deref())
                 .bind(s.invitation.legal_url.as_deref())
                 .bind(s.invitation.footer.as_deref())
+                .bind(&c.dial_out_countries)
+                .bind(s.dial_out_max_per_meeting)
+                .bind(s.dial_out_max_per_organization)
+                .bind(s.dial_out_join_confirmation)
+                .bind(s.operator_number.as_deref())
                 .bind(now)
-                .execute(c)
+                .execute(conn)
                 .await
                 .map(|r| r.rows_affected()))?;
             let after = get(&mut self.conn(), id).await?;

@@ -42,7 +42,9 @@ impl ApiError {
 pub fn status_of(err: &ServiceError) -> StatusCode {
     match err {
         ServiceError::NotFound { .. } => StatusCode::NOT_FOUND,
-        ServiceError::Forbidden => StatusCode::FORBIDDEN,
+        // A policy's refusal is the caller not being allowed this call; the code
+        // (`dial_out_refused`) tells it apart from a missing right.
+        ServiceError::Forbidden | ServiceError::DialOutRefused { .. } => StatusCode::FORBIDDEN,
         ServiceError::Unauthenticated => StatusCode::UNAUTHORIZED,
         ServiceError::Invalid(_) | ServiceError::InvalidFile(_) => StatusCode::UNPROCESSABLE_ENTITY,
         // All three are "the current state does not allow this": retrying the same request
@@ -52,6 +54,7 @@ pub fn status_of(err: &ServiceError) -> StatusCode {
         | ServiceError::NotLicensed
         | ServiceError::IdSpaceExhausted(_) => StatusCode::CONFLICT,
         ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -64,7 +67,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine code: `not_found`, `forbidden`, `unauthorized`, `conflict`, `invalid`,
-    /// `seats_exhausted`, `not_licensed`, `id_space_exhausted`, `invalid_file`, `internal`, and
+    /// `seats_exhausted`, `not_licensed`, `id_space_exhausted`, `invalid_file`, `dial_out_refused`,
+    /// `unavailable`, `internal`, and
     /// `method_not_allowed` from the router.
     pub code: String,
     /// For a person: what went wrong and how to fix it.

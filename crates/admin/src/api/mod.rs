@@ -16,6 +16,7 @@
 mod acp;
 mod auth;
 mod calls;
+mod dial_outs;
 mod error;
 mod extract;
 mod invitations;
@@ -150,6 +151,7 @@ fn table() -> Table {
             organizers::remove_licence,
         )
         .add(Get, "/organizers/{id}/invitation", invitations::organizer)
+        .add(Post, "/organizers/{id}/dial-out", dial_outs::dial_out)
         .add(Get, "/dial-in-numbers", numbers::list)
         .add(Post, "/dial-in-numbers", numbers::create)
         .add(Get, "/dial-in-numbers/{id}", numbers::get)

@@ -4,7 +4,8 @@
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::{
-    acp, calls, invitations, live_meetings, meetings, numbers, organizations, organizers, records,
+    acp, calls, dial_outs, invitations, live_meetings, meetings, numbers, organizations,
+    organizers, records,
 };
 use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -12,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, live meetings (rosters, commands, SSE), the ACP file round trip, the audit log, the mail outbox, API tokens, call history and the usage report. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
+    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, live meetings (rosters, commands, SSE), the ACP file round trip, the audit log, the mail outbox, API tokens, call history, the usage report and dial-out. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
     servers((url = "/api/v1")),
     paths(
         document,
@@ -31,12 +32,14 @@ use utoipa::{Modify, OpenApi};
         live_meetings::list, live_meetings::command, live_meetings::events,
         records::audit, records::mail, records::tokens, records::revoke_token,
         calls::call_records, calls::usage,
+        dial_outs::dial_out,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, organizations::SeatsBody, organizers::PinBody,
         organizers::LicenceChange, numbers::PublicNumbers, meetings::MeetingBody,
         crate::acp_csv::RowError, crate::live::LiveMeeting, crate::live::LiveParticipant,
         crate::live::LiveRole, crate::live::LiveCommand,
+        crate::live::DialOutPurpose, dial_outs::DialOutBody, dial_outs::DialOutAccepted,
     )),
     modifiers(&BearerAuth),
 )]

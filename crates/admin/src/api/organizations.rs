@@ -80,7 +80,7 @@ pub async fn get(
 /// Changes settings; fields left out stay as they are.
 #[utoipa::path(patch, path = "/organizations/{id}", tag = "organizations",
     params(("id" = i64, Path, description = "Organization id")),
-    request_body(content = Object, description = "Settings patch: `send_emails`, `sender_address`, `anonymous_start_default`, `announcements`, `record_names`, `mask_phone_numbers`, `pin_length`, `conference_id_length`, `pin_max_failures`, `pin_lockout_seconds`, `dial_pad_keys`, `invitation`"),
+    request_body(content = Object, description = "Settings patch: `send_emails`, `sender_address`, `anonymous_start_default`, `announcements`, `record_names`, `mask_phone_numbers`, `pin_length`, `conference_id_length`, `pin_max_failures`, `pin_lockout_seconds`, `dial_pad_keys`, `invitation`, `dial_out_countries`, `dial_out_max_per_meeting`, `dial_out_max_per_organization`, `dial_out_join_confirmation`, `operator_number`"),
     responses((status = 200, body = Object), (status = 403, body = ErrorBody),
               (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -8,8 +8,8 @@ use crate::rules::meeting_expiry::dynamic_id_expired;
 use crate::rules::pin::PinHash;
 use crate::rules::pin_lockout::PinLockoutPolicy;
 use dialbridge_store::{
-    Announcements, DialOutPolicy, MeetingId, OrganizationId, OrganizationSettings, OrganizerId,
-    Provider,
+    Announcements, DialOutPolicy, MeetingId, Organization, OrganizationId, OrganizationSettings,
+    Organizer, OrganizerId, Provider, Store,
 };
 
 /// Where a dialed conference ID leads.
@@ -29,6 +29,26 @@ pub struct CallTarget {
     pub dial_out_policy: DialOutPolicy,
     /// The organization's dial-pad key map: keys (`*6`) to command names (`mute`).
     pub dial_pad_keys: std::collections::BTreeMap<String, String>,
+    /// Whom the meeting may call out to, and how.
+    pub dial_out: DialOutSettings,
+}
+
+/// What the binary needs to check and place a meeting's dial-outs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialOutSettings {
+    /// The organizer's country (ISO 3166 alpha-2, upper case): what "domestic" means.
+    pub organizer_country: String,
+    pub policy: dialbridge_store::DialOutPolicy,
+    /// The organization's allowed destination countries; empty allows all.
+    pub allowed_countries: Vec<String>,
+    pub max_per_meeting: u32,
+    pub max_per_organization: u32,
+    /// Dialed people hear "press 1 to join" before they join.
+    pub join_confirmation: bool,
+    /// E.164 of the organizer's default toll number (else toll-free), for caller ID.
+    pub organizer_default_number: Option<String>,
+    /// The organization's operator number for `*0`, E.164.
+    pub operator_number: Option<String>,
 }
 
 /// The organizer's PIN and its lockout, for the IVR's PIN prompt.
@@ -93,31 +113,94 @@ impl AdminService {
             return Ok(None);
         }
         let org = self.store.organization(target.organization_id).await?;
-        let pin = self.store.organizer_pin(target.organizer_id).await?;
-        let hash = pin
-            .pin_hash
-            .as_deref()
-            .map(PinHash::from_phc)
-            .transpose()
-            .map_err(|e| ServiceError::internal(format!("organizer {}: {e}", organizer.id)))?;
-        let policy = lockout_policy_for(&org.settings);
-        Ok(Some(CallTarget {
-            organization_id: org.id,
-            organizer_id: organizer.id,
-            meeting_id: target.meeting_id,
-            organizer_name: organizer.profile.name,
-            anonymous_start: organizer.profile.anonymous_start,
-            pin: PinEntryState {
-                hash,
-                failures: pin.failures,
-                locked_until: pin.locked_until,
-                policy,
-            },
-            announcements: org.settings.announcements,
-            record_names: org.settings.record_names,
-            mask_phone_numbers: org.settings.mask_phone_numbers,
-            dial_out_policy: organizer.profile.dial_out_policy,
-            dial_pad_keys: org.settings.dial_pad_keys.clone(),
-        }))
+        call_target(&self.store, organizer, org, target.meeting_id)
+            .await
+            .map(Some)
     }
+
+    /// The organizer's static meeting as [`resolve_at`](Self::resolve_at) builds it (no
+    /// `meeting_id`), for a dial-out into it. No caller: the system asks. Refused
+    /// ([`ServiceError::Conflict`] `dial_in_off`) when the organizer has dial-in off or uses
+    /// a third-party provider, since then there is no dialbridge meeting to join.
+    pub async fn organizer_call_target(&self, organizer: OrganizerId) -> ServiceResult<CallTarget> {
+        let organizer = self.store.organizer(organizer).await?;
+        if organizer.provider != Provider::Dialbridge {
+            return Err(ServiceError::conflict(
+                "dial_in_off",
+                "the organizer uses a third-party audio conferencing provider, so has no dialbridge meeting",
+            ));
+        }
+        if !organizer.profile.dial_in_enabled {
+            return Err(ServiceError::conflict(
+                "dial_in_off",
+                "the organizer has dial-in turned off, so has no meeting to call into",
+            ));
+        }
+        let org = self.store.organization(organizer.organization_id).await?;
+        call_target(&self.store, organizer, org, None).await
+    }
+}
+
+/// The call path's view of an organizer's meeting.
+async fn call_target(
+    store: &Store,
+    organizer: Organizer,
+    org: Organization,
+    meeting_id: Option<MeetingId>,
+) -> ServiceResult<CallTarget> {
+    let pin = store.organizer_pin(organizer.id).await?;
+    let hash = pin
+        .pin_hash
+        .as_deref()
+        .map(PinHash::from_phc)
+        .transpose()
+        .map_err(|e| ServiceError::internal(format!("organizer {}: {e}", organizer.id)))?;
+    let policy = lockout_policy_for(&org.settings);
+    let dial_out = dial_out_settings(store, &organizer, &org.settings).await?;
+    Ok(CallTarget {
+        organization_id: org.id,
+        organizer_id: organizer.id,
+        meeting_id,
+        organizer_name: organizer.profile.name,
+        anonymous_start: organizer.profile.anonymous_start,
+        pin: PinEntryState {
+            hash,
+            failures: pin.failures,
+            locked_until: pin.locked_until,
+            policy,
+        },
+        announcements: org.settings.announcements,
+        record_names: org.settings.record_names,
+        mask_phone_numbers: org.settings.mask_phone_numbers,
+        dial_out_policy: organizer.profile.dial_out_policy,
+        dial_pad_keys: org.settings.dial_pad_keys.clone(),
+        dial_out,
+    })
+}
+
+async fn dial_out_settings(
+    store: &Store,
+    organizer: &Organizer,
+    settings: &OrganizationSettings,
+) -> ServiceResult<DialOutSettings> {
+    let default_number = organizer
+        .profile
+        .default_toll_number
+        .or(organizer.profile.default_toll_free_number);
+    let organizer_default_number = match default_number {
+        Some(id) => Some(store.dial_in_number(id).await?.fields.e164),
+        None => None,
+    };
+    // The columns are CHECKed >= 0; a negative one would be a corrupt row, read as "none".
+    let cap = |v: i32| u32::try_from(v).unwrap_or(0);
+    Ok(DialOutSettings {
+        organizer_country: organizer.profile.country.to_ascii_uppercase(),
+        policy: organizer.profile.dial_out_policy,
+        allowed_countries: settings.dial_out_countries.clone(),
+        max_per_meeting: cap(settings.dial_out_max_per_meeting),
+        max_per_organization: cap(settings.dial_out_max_per_organization),
+        join_confirmation: settings.dial_out_join_confirmation,
+        organizer_default_number,
+        operator_number: settings.operator_number.clone(),
+    })
 }

@@ -39,6 +39,14 @@ pub enum ServiceError {
     /// nothing was written.
     #[error("{0}")]
     InvalidFile(crate::acp_csv::ImportErrors),
+    /// The dial-out policy refused a call; `reason` is the machine tag
+    /// (`international_not_allowed`, ...), the message says why for a person.
+    #[error("{message}")]
+    DialOutRefused { reason: String, message: String },
+    /// The server cannot do this at all right now (no outbound trunk, stopping); the message
+    /// says why.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something broke on our side (database down, corrupt row). The detail is for the log,
     /// not for the person who asked.
     #[error(
@@ -60,6 +68,8 @@ impl ServiceError {
             ServiceError::IdSpaceExhausted(_) => "id_space_exhausted",
             ServiceError::Unauthenticated => "unauthorized",
             ServiceError::InvalidFile(_) => "invalid_file",
+            ServiceError::DialOutRefused { .. } => "dial_out_refused",
+            ServiceError::Unavailable(_) => "unavailable",
             ServiceError::Internal(_) => "internal",
         }
     }

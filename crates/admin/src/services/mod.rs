@@ -34,6 +34,7 @@ mod change;
 mod convert;
 mod default_numbers;
 mod dial_in;
+mod dial_outs;
 mod error;
 mod invitations;
 mod licences;
@@ -50,7 +51,7 @@ mod tokens;
 
 pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
 pub use acp_import::AcpImportOutcome;
-pub use call_path::{CallTarget, PinEntryState};
+pub use call_path::{CallTarget, DialOutSettings, PinEntryState};
 pub use call_records::{
     call_records_csv, parse_time, usage_csv, CallRecordInput, CallRecordQuery, CALL_RECORD_COLUMNS,
     MAX_CSV_RECORDS, USAGE_COLUMNS,

@@ -27,7 +27,7 @@ impl AdminService {
         let fields = OrganizationFields {
             name: new.name.clone(),
             country: new.country.clone(),
-            settings: settings::apply(&settings::defaults(), &new.settings)?,
+            settings: settings::apply(&settings::defaults(), &new.settings, &new.country)?,
         };
         let mut tx = self.store.begin().await?;
         let created = tx.create_organization(caller.actor(), &fields).await?;
@@ -91,7 +91,7 @@ impl AdminService {
         let fields = OrganizationFields {
             name: before.name.clone(),
             country: before.country.clone(),
-            settings: settings::apply(&before.settings, patch)?,
+            settings: settings::apply(&before.settings, patch, &before.country)?,
         };
         let after = tx.update_organization(caller.actor(), id, &fields).await?;
         tx.commit().await?;

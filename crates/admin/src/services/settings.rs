@@ -4,11 +4,13 @@
 use super::convert;
 use super::error::{ServiceError, ServiceResult};
 use crate::rules::conference_id::ConferenceIdLength;
+use crate::rules::dial_in_number::DialInNumber;
 use crate::rules::pin::PinLength;
 use crate::rules::pin_lockout::PinLockoutPolicy;
 use dialbridge_store::{Announcements, InvitationCustomization, OrganizationSettings};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
 /// The window the store's consecutive-failure counter stands in for (the rules' table).
 const LOCKOUT_WINDOW_SECS: i64 = 30 * 60;
@@ -36,6 +38,18 @@ pub struct SettingsPatch {
     pub dial_pad_keys: Option<BTreeMap<String, String>>,
     /// Logo, help and legal URLs and the footer; replaces all four.
     pub invitation: Option<InvitationCustomization>,
+    /// Destination countries dial-out may call (ISO 3166-1 alpha-2); replaces the list, and
+    /// an empty list allows every country.
+    pub dial_out_countries: Option<Vec<String>>,
+    /// Concurrent dial-outs one meeting may have (0 turns dial-out off for meetings).
+    pub dial_out_max_per_meeting: Option<u32>,
+    /// Concurrent dial-outs across the organization (0 turns dial-out off).
+    pub dial_out_max_per_organization: Option<u32>,
+    /// Dialed people hear "press 1 to join" before they join.
+    pub dial_out_join_confirmation: Option<bool>,
+    /// The operator's number for `*0`, with its country code (or national, in the
+    /// organization's country); `Some(None)` removes it.
+    pub operator_number: Option<Option<String>>,
 }
 
 /// The service defaults for a new organization: the store's, with the PIN lockout of the
@@ -52,10 +66,12 @@ fn set_lockout_from_table(settings: &mut OrganizationSettings, length: PinLength
     settings.pin_lockout_seconds = i32::try_from(policy.lock_secs()).unwrap_or(i32::MAX);
 }
 
-/// `before` with `patch` applied, checked whole.
+/// `before` with `patch` applied, checked whole. `country` is the organization's: how a
+/// national operator number is read.
 pub(crate) fn apply(
     before: &OrganizationSettings,
     patch: &SettingsPatch,
+    country: &str,
 ) -> ServiceResult<OrganizationSettings> {
     let mut s = before.clone();
     if let Some(v) = patch.send_emails {
@@ -113,8 +129,82 @@ pub(crate) fn apply(
             legal_url: checked.legal_url.map(String::from),
         };
     }
+    apply_dial_out(&mut s, patch, country)?;
     check_whole(&s)?;
     Ok(s)
+}
+
+/// The dial-out fields and the operator number of `patch`, checked.
+fn apply_dial_out(
+    s: &mut OrganizationSettings,
+    patch: &SettingsPatch,
+    country: &str,
+) -> ServiceResult<()> {
+    if let Some(countries) = &patch.dial_out_countries {
+        s.dial_out_countries = dial_out_countries(countries)?;
+    }
+    if let Some(v) = patch.dial_out_max_per_meeting {
+        s.dial_out_max_per_meeting = cap("dial-out limit per meeting", v)?;
+    }
+    if let Some(v) = patch.dial_out_max_per_organization {
+        s.dial_out_max_per_organization = cap("dial-out limit per organization", v)?;
+    }
+    if let Some(v) = patch.dial_out_join_confirmation {
+        s.dial_out_join_confirmation = v;
+    }
+    if let Some(number) = &patch.operator_number {
+        s.operator_number = number
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| operator_number(n, country))
+            .transpose()?;
+    }
+    Ok(())
+}
+
+/// Upper case, without repeats, each a country libphonenumber knows.
+fn dial_out_countries(countries: &[String]) -> ServiceResult<Vec<String>> {
+    let mut checked: Vec<String> = Vec::with_capacity(countries.len());
+    for code in countries {
+        let code = code.trim().to_ascii_uppercase();
+        let known = code.len() == 2
+            && code.bytes().all(|b| b.is_ascii_uppercase())
+            && phonenumber::country::Id::from_str(&code).is_ok();
+        if !known {
+            return Err(ServiceError::invalid(format!(
+                "dial-out country {code:?} is not an ISO 3166-1 alpha-2 code like GB or FR"
+            )));
+        }
+        if !checked.contains(&code) {
+            checked.push(code);
+        }
+    }
+    Ok(checked)
+}
+
+/// Concurrent calls are counted in the thousands at most; the column is an i32.
+fn cap(what: &str, value: u32) -> ServiceResult<i32> {
+    i32::try_from(value)
+        .ok()
+        .filter(|v| *v <= MAX_DIAL_OUT_CAP)
+        .ok_or_else(|| {
+            ServiceError::invalid(format!("{what}: 0 to {MAX_DIAL_OUT_CAP}, got {value}"))
+        })
+}
+
+/// Highest concurrent dial-out cap an organization may set.
+const MAX_DIAL_OUT_CAP: i32 = 10_000;
+
+/// Checked as dial-in numbers are (libphonenumber's numbering plan; premium-rate and
+/// shared-cost refused), since callers are sent there by `*0`.
+fn operator_number(number: &str, country: &str) -> ServiceResult<String> {
+    // A number with its country code needs no region (and an odd stored country must not
+    // make it fail).
+    let region = (!number.starts_with('+')).then_some(country);
+    DialInNumber::parse(number, region)
+        .map(|n| n.e164().to_owned())
+        .map_err(|e| ServiceError::invalid(format!("operator number: {e}")))
 }
 
 /// Rules across fields, checked on the result so no order of patches gets around them.

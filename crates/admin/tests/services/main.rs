@@ -12,6 +12,7 @@ mod acp_import;
 mod authorization;
 mod call_records;
 mod dial_in;
+mod dial_out;
 mod licences;
 mod mails;
 mod meetings_and_calls;

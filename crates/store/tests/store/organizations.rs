@@ -118,8 +118,69 @@ async fn list_pages_and_searches(db: TestDb) {
     assert_eq!(none.total, 0);
 }
 
+async fn dial_out_settings_round_trip_and_are_checked(db: TestDb) {
+    let store = &db.store;
+    let created = org(store, "Contoso").await;
+    let s = &created.settings;
+    assert!(s.dial_out_countries.is_empty(), "every country by default");
+    assert_eq!(
+        (s.dial_out_max_per_meeting, s.dial_out_max_per_organization),
+        (5, 20)
+    );
+    assert!(
+        s.dial_out_join_confirmation,
+        "press 1 to join is on by default"
+    );
+    assert_eq!(s.operator_number, None);
+
+    let mut fields = org_fields("Contoso");
+    let s = &mut fields.settings;
+    s.dial_out_countries = vec!["gb".into(), " FR".into(), "GB".into()];
+    s.dial_out_max_per_meeting = 0;
+    s.dial_out_max_per_organization = 7;
+    s.dial_out_join_confirmation = false;
+    s.operator_number = Some("+442079460000".into());
+    let updated = in_tx!(store, |tx| tx.update_organization(
+        &actor(),
+        created.id,
+        &fields
+    ))
+    .unwrap();
+    let s = &updated.settings;
+    assert_eq!(s.dial_out_countries, ["GB", "FR"], "upper case, no repeats");
+    assert_eq!(
+        (s.dial_out_max_per_meeting, s.dial_out_max_per_organization),
+        (0, 7)
+    );
+    assert!(!s.dial_out_join_confirmation);
+    assert_eq!(s.operator_number.as_deref(), Some("+442079460000"));
+    assert_eq!(store.organization(created.id).await.unwrap(), updated);
+
+    let refused = |change: fn(&mut OrganizationSettings)| {
+        let mut bad = org_fields("Contoso");
+        change(&mut bad.settings);
+        bad
+    };
+    for bad in [
+        refused(|s| s.dial_out_countries = vec!["GBR".into()]),
+        refused(|s| s.dial_out_countries = vec!["1A".into()]),
+        refused(|s| s.dial_out_max_per_meeting = -1),
+        refused(|s| s.dial_out_max_per_organization = -1),
+        refused(|s| s.operator_number = Some("020 7946 0000".into())),
+    ] {
+        let err = in_tx!(store, |tx| tx.update_organization(
+            &actor(),
+            created.id,
+            &bad
+        ))
+        .unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    }
+}
+
 backend_tests!(
     create_get_update_delete,
     names_are_unique_and_fields_checked,
-    list_pages_and_searches
+    list_pages_and_searches,
+    dial_out_settings_round_trip_and_are_checked
 );
