@@ -197,8 +197,34 @@ pub struct Settings {
     #[serde(rename = "direct_conference")]
     pub direct_conferences: Vec<DirectConference>,
     /// Validated `[[outbound_trunk]]`s; empty means no dial-out.
+    #[serde(serialize_with = "outbound_trunk_summaries")]
     pub outbound_trunks: Vec<dialbridge_dialout::trunk::OutboundTrunk>,
+    #[serde(serialize_with = "whole_seconds")]
     pub dial_out_ring_timeout: std::time::Duration,
+}
+
+/// `print-config` shows each outbound trunk's name, proxy and way of authenticating, never
+/// its password.
+fn outbound_trunk_summaries<S: serde::Serializer>(
+    trunks: &[dialbridge_dialout::trunk::OutboundTrunk],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use dialbridge_dialout::trunk::TrunkAuth;
+    serializer.collect_seq(trunks.iter().map(|trunk| {
+        let auth = match &trunk.auth {
+            TrunkAuth::Ip => "ip".to_owned(),
+            TrunkAuth::Digest(digest) => format!("digest as {}", digest.username),
+            TrunkAuth::Register(register) => format!("register as {}", register.username),
+        };
+        format!("{} via {} ({auth})", trunk.name, trunk.proxy.uri_hostport())
+    }))
+}
+
+fn whole_seconds<S: serde::Serializer>(
+    duration: &std::time::Duration,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(duration.as_secs())
 }
 
 pub const DEFAULT_SIP_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 5060);

@@ -31,7 +31,6 @@ pub struct DialOuts {
 pub(super) struct OutboundLeg {
     pub job: DialOutJob,
     pub trunk: usize,
-    pub trunk_name: String,
     pub approved: Approved,
     pub attempt: DialOutAttempt,
     /// The callee pressed 1 (or needed not) and is in the meeting, or the operator is
@@ -149,7 +148,6 @@ impl CallControl {
             .started(&job.meeting_key, job.target.organization_id);
         let leg = OutboundLeg {
             trunk: trunk_index,
-            trunk_name: trunk_name.clone(),
             attempt: DialOutAttempt::new(now, self.dial_outs.ring_timeout),
             approved: approved.clone(),
             joined: false,

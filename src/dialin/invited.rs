@@ -176,17 +176,11 @@ impl DialIn {
         let meeting = key.clone();
         let bridge = format!("operator-{}", caller.0);
         tracing::info!(%caller, %operator, %meeting, "caller bridged to the operator");
-        state.phase = Phase::Operator {
-            partner: operator,
-            bridge: bridge.clone(),
-        };
+        state.phase = Phase::Operator { partner: operator };
         self.calls.insert(
             operator,
             DialInCall::new(
-                Phase::Operator {
-                    partner: caller,
-                    bridge: bridge.clone(),
-                },
+                Phase::Operator { partner: caller },
                 None,
             ),
         );

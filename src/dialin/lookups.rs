@@ -49,6 +49,17 @@ impl Lookups {
         Lookups { admin, answers }
     }
 
+    /// Stores a finished meeting's record; the SIP loop does not wait for it.
+    pub fn record_meeting(&self, record: dialbridge_admin::services::MeetingRecordInput) {
+        let admin = Arc::clone(&self.admin);
+        tokio::spawn(async move {
+            let key = record.conference_key.clone();
+            if let Err(error) = admin.record_meeting(record).await {
+                tracing::warn!(meeting = %key, %error, "meeting record not stored");
+            }
+        });
+    }
+
     pub fn called_number(&self, call: CallHandle, e164: &str) {
         let admin = Arc::clone(&self.admin);
         let answers = self.answers.clone();

@@ -46,6 +46,8 @@ pub enum Effect {
     },
     /// A call to place (`*2`, `*0`).
     Outbound(super::OutboundRequest),
+    /// The meeting ended: its record for the store.
+    Ended(dialbridge_admin::services::MeetingRecordInput),
 }
 
 struct Member {
@@ -59,6 +61,29 @@ struct LiveMeeting {
     members: HashMap<u64, Member>,
     /// Whose meeting it is, for the admin center (none for a direct conference).
     owner: Option<std::sync::Arc<dialbridge_admin::services::CallTarget>>,
+    /// What the meeting record says when it ends.
+    history: MeetingHistory,
+}
+
+/// A meeting's course, for its record.
+#[derive(Debug, Clone, Copy)]
+struct MeetingHistory {
+    /// Unix seconds.
+    started_at: i64,
+    participants_total: u32,
+    peak_participants: u32,
+    pin_used: bool,
+}
+
+impl MeetingHistory {
+    fn new() -> Self {
+        MeetingHistory {
+            started_at: super::lookups::unix_now(),
+            participants_total: 0,
+            peak_participants: 0,
+            pin_used: false,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -125,6 +150,7 @@ impl Meetings {
                 meeting: Meeting::new(config, now),
                 members: HashMap::new(),
                 owner: joinable.target.clone(),
+                history: MeetingHistory::new(),
             }
         });
         let role = match role {
@@ -153,6 +179,7 @@ impl Meetings {
                 meeting: Meeting::new(config, now),
                 members: HashMap::new(),
                 owner: None,
+                history: MeetingHistory::new(),
             }
         });
         live.add(now, call, Role::Attendee, language, caller_number, JoinKind::DialedIn)
@@ -353,6 +380,22 @@ impl Meetings {
                 MeetingAction::Ended { reason } => {
                     tracing::info!(meeting = key, ?reason, "meeting ended");
                     ended = true;
+                    let history = live.history;
+                    let owner = live.owner.as_ref();
+                    effects.push(Effect::Ended(dialbridge_admin::services::MeetingRecordInput {
+                        organization_id: owner.map(|t| t.organization_id),
+                        organizer_id: owner.map(|t| t.organizer_id),
+                        meeting_id: owner.and_then(|t| t.meeting_id),
+                        conference_key: key.to_owned(),
+                        started_at: history.started_at,
+                        ended_at: super::lookups::unix_now(),
+                        end_reason: format!("{reason:?}"),
+                        participants_total: i32::try_from(history.participants_total)
+                            .unwrap_or(i32::MAX),
+                        peak_participants: i32::try_from(history.peak_participants)
+                            .unwrap_or(i32::MAX),
+                        pin_used: history.pin_used,
+                    }));
                 }
             }
         }
@@ -405,7 +448,20 @@ impl LiveMeeting {
                 in_lobby: false,
             },
         );
-        match self.meeting.join(now, info) {
+        let outcome = self.meeting.join(now, info);
+        if matches!(
+            outcome,
+            Ok(JoinOutcome::Admitted | JoinOutcome::Lobby { .. })
+        ) {
+            let history = &mut self.history;
+            history.participants_total += 1;
+            history.peak_participants = history
+                .peak_participants
+                .max(u32::try_from(self.members.len()).unwrap_or(u32::MAX));
+            // An organizer is in only by their PIN, or by an admin's "call me" for them.
+            history.pin_used |= role == Role::Organizer;
+        }
+        match outcome {
             Ok(JoinOutcome::Admitted) => Joined::Admitted,
             Ok(JoinOutcome::Lobby { .. }) => Joined::Lobby,
             Ok(JoinOutcome::Full) => {

@@ -47,10 +47,7 @@ enum Phase {
         invitation: Invitation,
     },
     /// Talking with the operator (a caller who pressed `*0`, or the operator's leg).
-    Operator {
-        partner: CallHandle,
-        bridge: String,
-    },
+    Operator { partner: CallHandle },
     /// Told goodbye (or that the meeting is full); hung up when the prompt ends.
     Leaving,
 }
@@ -484,6 +481,7 @@ impl DialIn {
                     }
                 }
                 meetings::Effect::Outbound(request) => self.outbound.push(request),
+                meetings::Effect::Ended(record) => self.lookups.record_meeting(record),
             }
         }
     }
