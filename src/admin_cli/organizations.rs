@@ -60,7 +60,7 @@ pub enum Action {
         #[command(flatten)]
         extra: super::organization_extras::ExtraArgs,
         #[command(flatten)]
-        dial_out: super::organization_dial_out::DialOutArgs,
+        dial_out: Box<super::organization_dial_out::DialOutArgs>,
     },
 }
 
@@ -146,7 +146,7 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
                 ..SettingsPatch::default()
             };
             super::organization_extras::apply(ctx, OrganizationId(id), extra, &mut patch).await?;
-            super::organization_dial_out::apply(dial_out, &mut patch);
+            super::organization_dial_out::apply(*dial_out, &mut patch);
             let org = ctx
                 .admin
                 .update_organization_settings(&ctx.caller, OrganizationId(id), &patch)

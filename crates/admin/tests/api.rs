@@ -1706,3 +1706,108 @@ async fn call_history_and_usage_are_scoped_read_only_and_download_as_csv() {
         );
     }
 }
+
+/// The dial-out log and meeting records: written by the system, read by each organization's
+/// admins only, filtered as asked.
+#[tokio::test]
+async fn the_dial_out_log_and_meeting_records_stay_inside_their_organization() {
+    use dialbridge_admin::services::{DialOutRecord, MeetingRecordInput};
+    use dialbridge_store::OrganizerId;
+    let api = api().await;
+    let own = api.org("Acme").await;
+    let other = api.org("Globex Secret").await;
+    api.number("+1 415 555 0123", None).await;
+    let ann = api.enabled(own, "Ann Lee").await;
+    let zed = api.enabled(other, "Zed Hidden").await;
+    let log = |reference: &str, org: i64, organizer: i64, status: &str| DialOutRecord {
+        reference: reference.into(),
+        organization_id: OrganizationId(org),
+        organizer_id: Some(OrganizerId(organizer)),
+        conference_key: Some(format!("organizer-{organizer}")),
+        purpose: "add_participant".into(),
+        requested_by: "system:test".into(),
+        dialed: "+44 20 7946 0000".into(),
+        e164: Some("+442079460000".into()),
+        destination_country: Some("GB".into()),
+        status: status.into(),
+        reason: (status == "refused").then(|| "international_not_allowed".into()),
+    };
+    for record in [
+        log("aaaaaaaaaaaaaaa1", own, ann, "refused"),
+        log("aaaaaaaaaaaaaaa2", own, ann, "calling"),
+        log("bbbbbbbbbbbbbbb1", other, zed, "refused"),
+    ] {
+        api.svc.record_dial_out(record).await.unwrap();
+    }
+    api.svc
+        .record_dial_out(log("aaaaaaaaaaaaaaa2", own, ann, "joined"))
+        .await
+        .unwrap();
+    let meeting = |org: i64, organizer: i64| MeetingRecordInput {
+        organization_id: Some(OrganizationId(org)),
+        organizer_id: Some(OrganizerId(organizer)),
+        meeting_id: None,
+        conference_key: format!("organizer-{organizer}"),
+        started_at: 1_800_000_000,
+        ended_at: 1_800_003_600,
+        end_reason: "everyone_left".into(),
+        participants_total: 3,
+        peak_participants: 2,
+        pin_used: true,
+    };
+    api.svc.record_meeting(meeting(own, ann)).await.unwrap();
+    api.svc.record_meeting(meeting(other, zed)).await.unwrap();
+
+    let admin = api.token(Role::ReadOnly, Some(own)).await;
+    let listed = api.get("/dial-outs", &admin).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    let listed = listed.json();
+    assert_eq!(listed["total"], 2);
+    assert_eq!(listed["items"][0]["reference"], "aaaaaaaaaaaaaaa2");
+    assert_eq!(listed["items"][0]["status"], "joined", "updated in place");
+    assert_eq!(listed["items"][0]["organizer_name"], "Ann Lee");
+    let refused = api.get("/dial-outs?refused_only=true", &admin).await.json();
+    assert_eq!(refused["total"], 1);
+    assert_eq!(refused["items"][0]["reason"], "international_not_allowed");
+    let joined = api.get("/dial-outs?status=joined", &admin).await.json();
+    assert_eq!(joined["total"], 1);
+    let one = api.get("/dial-outs/aaaaaaaaaaaaaaa1", &admin).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.json()["purpose"], "add_participant");
+    let meetings = api.get("/meeting-records", &admin).await.json();
+    assert_eq!(meetings["total"], 1);
+    assert_eq!(meetings["items"][0]["organizer_id"], ann);
+    assert_eq!(meetings["items"][0]["peak_participants"], 2);
+    assert_eq!(meetings["items"][0]["month"], "2027-01");
+    let in_month = api
+        .get("/meeting-records?month=2027-01", &admin)
+        .await
+        .json();
+    assert_eq!(in_month["total"], 1);
+    let bad = api.get("/meeting-records?month=January", &admin).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    for path in [
+        "/dial-outs/bbbbbbbbbbbbbbb1".to_owned(),
+        "/dial-outs/0000000000000000".to_owned(),
+        format!("/dial-outs?organization_id={other}"),
+        format!("/meeting-records?organization_id={other}"),
+    ] {
+        let reply = api.get(&path, &admin).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            reply.text
+        );
+        assert!(!reply.text.contains("Zed"), "{path} leaked: {}", reply.text);
+    }
+    // The platform sees both organizations.
+    let all = api.get("/dial-outs", &api.platform.clone()).await.json();
+    assert_eq!(all["total"], 3);
+    let all = api
+        .get("/meeting-records", &api.platform.clone())
+        .await
+        .json();
+    assert_eq!(all["total"], 2);
+}

@@ -37,4 +37,8 @@ id_type! {
     AuditId;
     /// A call detail record.
     CallRecordId;
+    /// A row of the dial-out log.
+    DialOutAttemptId;
+    /// A meeting record.
+    MeetingRecordId;
 }

@@ -49,10 +49,12 @@ mod call_records;
 mod conference_ids;
 mod db;
 mod dial_in_numbers;
+mod dial_out_attempts;
 mod error;
 mod ids;
 mod licences;
 mod mail_outbox;
+mod meeting_records;
 mod meetings;
 mod organizations;
 mod organizers;
@@ -73,13 +75,17 @@ pub use db::{BackendKind, Clock, Store, StoreTx, SQLITE_FILE_NAME};
 pub use dial_in_numbers::{
     DialInNumber, DialInNumberFields, DialInNumberFilter, NumberKind, MAX_SECONDARY_LANGUAGES,
 };
+pub use dial_out_attempts::{
+    DialOutAttempt, DialOutAttemptWrite, DialOutFilter, DialOutKind, DialOutStatus,
+};
 pub use error::{Result, StoreError};
 pub use ids::{
-    AdminAccountId, ApiTokenId, AuditId, CallRecordId, DialInNumberId, MailId, MeetingId,
-    OrganizationId, OrganizerId,
+    AdminAccountId, ApiTokenId, AuditId, CallRecordId, DialInNumberId, DialOutAttemptId, MailId,
+    MeetingId, MeetingRecordId, OrganizationId, OrganizerId,
 };
 pub use licences::LicencePool;
 pub use mail_outbox::{Mail, MailFilter, MailStatus, NewMail};
+pub use meeting_records::{MeetingRecord, MeetingRecordFilter, NewMeetingRecord};
 pub use meetings::{Meeting, MeetingFields, NewMeeting};
 pub use organizations::{
     Announcements, InvitationCustomization, Organization, OrganizationFields, OrganizationSettings,

@@ -9,16 +9,19 @@ use crate::call_records::{CallRecord, CallRecordFilter, UsageRow};
 use crate::conference_ids::{ConferenceOwner, ConferenceTarget};
 use crate::db::{Store, StoreTx};
 use crate::dial_in_numbers::{DialInNumber, DialInNumberFilter};
+use crate::dial_out_attempts::{DialOutAttempt, DialOutFilter};
 use crate::ids::*;
 use crate::licences::LicencePool;
 use crate::mail_outbox::{Mail, MailFilter};
+use crate::meeting_records::{MeetingRecord, MeetingRecordFilter};
 use crate::meetings::Meeting;
 use crate::organizations::Organization;
 use crate::organizers::{Organizer, OrganizerFilter, PinState};
 use crate::page::{Page, Paged};
 use crate::{
-    admin_accounts, api_tokens, audit, call_records, conference_ids, dial_in_numbers, licences,
-    mail_outbox, meetings, organizations, organizers, Result,
+    admin_accounts, api_tokens, audit, call_records, conference_ids, dial_in_numbers,
+    dial_out_attempts, licences, mail_outbox, meeting_records, meetings, organizations, organizers,
+    Result,
 };
 
 macro_rules! reads {
@@ -107,6 +110,18 @@ reads! {
     /// organization or all.
     fn usage_report(organization_id: Option<OrganizationId>, from: &str, to: &str)
         -> Vec<UsageRow> = call_records::usage;
+
+    /// One dial-out attempt, by its reference.
+    fn dial_out_attempt(reference: &str) -> DialOutAttempt = dial_out_attempts::by_reference;
+    /// Dial-out attempts matching a filter, newest first.
+    fn list_dial_out_attempts(filter: &DialOutFilter, page: Page) -> Paged<DialOutAttempt>
+        = dial_out_attempts::list;
+
+    /// One meeting record.
+    fn meeting_record(id: MeetingRecordId) -> MeetingRecord = meeting_records::get;
+    /// Meeting records matching a filter, newest first (by end time).
+    fn list_meeting_records(filter: &MeetingRecordFilter, page: Page) -> Paged<MeetingRecord>
+        = meeting_records::list;
 
     /// One outbox mail.
     fn mail(id: MailId) -> Mail = mail_outbox::get;

@@ -1,4 +1,5 @@
-//! Call history (`/call-records`) and the chargeback usage report (`/usage`), as JSON or,
+//! Call history (`/call-records`), meeting records (`/meeting-records`) and the chargeback
+//! usage report (`/usage`); call history and usage as JSON or,
 //! with `Accept: text/csv` or `?format=csv`, as a CSV download.
 
 use super::auth::Authenticated;
@@ -147,4 +148,42 @@ pub async fn usage(
         return Ok(csv_download(bytes, &name));
     }
     Ok(Json(rows).into_response())
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MeetingRecordListQuery {
+    /// Only this organization's (an organization admin may name only their own).
+    pub organization_id: Option<i64>,
+    /// Only this organizer's meetings.
+    pub organizer_id: Option<i64>,
+    /// `YYYY-MM` (UTC) the meetings ended in.
+    pub month: Option<String>,
+    /// Rows per page, 1 to 500 (default 50).
+    pub limit: Option<u32>,
+    /// Rows to skip (default 0).
+    pub offset: Option<u64>,
+}
+
+/// Meetings that ended, newest first: when, how many took part (in all and at once), whether
+/// an organizer used the PIN, and why each ended.
+#[utoipa::path(get, path = "/meeting-records", tag = "records",
+    params(MeetingRecordListQuery),
+    responses((status = 200, description = "`{items: [{id, organization_id, organizer_id, meeting_id, conference_key, started_at, ended_at, month, end_reason, participants_total, peak_participants, pin_used}], total}`", body = Object),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn meeting_records(
+    State(svc): State<AppState>,
+    Authenticated(caller): Authenticated,
+    ApiQuery(q): ApiQuery<MeetingRecordListQuery>,
+) -> ApiResult<Json<dialbridge_store::Paged<dialbridge_store::MeetingRecord>>> {
+    let query = crate::services::MeetingRecordQuery {
+        organization_id: q.organization_id.map(OrganizationId),
+        organizer_id: q.organizer_id.map(OrganizerId),
+        month: q.month,
+    };
+    Ok(Json(
+        svc.list_meeting_records(&caller, &query, page(q.limit, q.offset))
+            .await?,
+    ))
 }

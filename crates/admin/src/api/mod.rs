@@ -187,6 +187,9 @@ fn table() -> Table {
         .add(Delete, "/api-tokens/{id}", records::revoke_token)
         .add(Get, "/call-records", calls::call_records)
         .add(Get, "/usage", calls::usage)
+        .add(Get, "/meeting-records", calls::meeting_records)
+        .add(Get, "/dial-outs", dial_outs::list)
+        .add(Get, "/dial-outs/{reference}", dial_outs::get)
 }
 
 /// The API's router, to nest under `/api/v1`.

@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, live meetings (rosters, commands, SSE), the ACP file round trip, the audit log, the mail outbox, API tokens, call history, the usage report and dial-out. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
+    info(title = "dialbridge admin API", description = "Organizations, licences, organizers, dial-in numbers, invitations, scheduled meetings, live meetings (rosters, commands, SSE), the ACP file round trip, the audit log, the mail outbox, API tokens, call history, meeting records, the usage report, dial-out and the dial-out log. Every route but `/public/...` needs `Authorization: Bearer dbt_...`."),
     servers((url = "/api/v1")),
     paths(
         document,
@@ -32,7 +32,8 @@ use utoipa::{Modify, OpenApi};
         live_meetings::list, live_meetings::command, live_meetings::events,
         records::audit, records::mail, records::tokens, records::revoke_token,
         calls::call_records, calls::usage,
-        dial_outs::dial_out,
+        calls::meeting_records,
+        dial_outs::dial_out, dial_outs::list, dial_outs::get,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, organizations::SeatsBody, organizers::PinBody,

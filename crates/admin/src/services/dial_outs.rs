@@ -1,13 +1,55 @@
-//! Dial-out asked for in the admin center: "call me at" for the organizer and "add a
-//! participant by phone". The admin domain authorizes and resolves the meeting; the binary
-//! (`LiveMeetings::dial_out`) checks the policy and places the call.
+//! Dial-out: asked for in the admin center ("call me at" for the organizer, "add a
+//! participant by phone"), and the dial-out log admins read.
+//!
+//! ```text
+//!  API / CLI ──► dial_out(caller, ...) ──► LiveMeetings::dial_out (binary: policy, INVITE)
+//!  binary ──► record_dial_out(record)  (refused / calling / ringing / ... by reference)
+//!  API / CLI / web ──► list_dial_outs(caller, ...), dial_out_attempt(caller, reference)
+//! ```
 
 use super::error::{ServiceError, ServiceResult};
+use super::logs::scope;
 use super::{AdminService, Caller};
 use crate::live::{DialOutOrder, DialOutPurpose, DialOutRejected};
-use dialbridge_store::OrganizerId;
+use dialbridge_store::{
+    DialOutAttempt, DialOutAttemptWrite, DialOutFilter, DialOutKind, DialOutStatus, OrganizationId,
+    OrganizerId, Page, Paged,
+};
 use rand::Rng;
+use serde::Deserialize;
 use std::sync::Arc;
+
+/// One write to the dial-out log, as the binary reports an attempt: the first for a
+/// reference creates its row, later ones move its status (see [`AdminService::record_dial_out`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialOutRecord {
+    pub reference: String,
+    pub organization_id: OrganizationId,
+    pub organizer_id: Option<OrganizerId>,
+    pub conference_key: Option<String>,
+    /// "call_me" | "add_participant" | "phone" | "operator"
+    pub purpose: String,
+    pub requested_by: String,
+    pub dialed: String,
+    pub e164: Option<String>,
+    pub destination_country: Option<String>,
+    /// "refused" | "calling" | "ringing" | "answered" | "joined" | "declined_by_callee" |
+    /// "busy" | "declined" | "no_answer" | "failed" | "cancelled"
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+/// Which dial-out attempts to list (newest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct DialOutQuery {
+    /// A scoped caller's organization is implied; naming another is refused.
+    pub organization_id: Option<OrganizationId>,
+    pub organizer_id: Option<OrganizerId>,
+    pub status: Option<DialOutStatus>,
+    /// Only refusals (the same as `status: refused`).
+    pub refused_only: bool,
+}
 
 /// Longest number text handed on: 15 digits with generous punctuation and a `+`.
 const MAX_NUMBER_CHARS: usize = 40;
@@ -69,6 +111,74 @@ impl AdminService {
             DialOutRejected::Unavailable(message) => ServiceError::Unavailable(message),
         })?;
         Ok(reference)
+    }
+
+    /// Writes one step of an attempt to the dial-out log. No caller: the system reports. The
+    /// first write of a reference inserts it; later ones update status, reason, number and
+    /// country (a known number or country is never erased) and the update time.
+    pub async fn record_dial_out(&self, record: DialOutRecord) -> ServiceResult<()> {
+        let purpose = DialOutKind::parse(record.purpose.trim()).map_err(|_| {
+            ServiceError::invalid(format!("unknown dial-out purpose {:?}", record.purpose))
+        })?;
+        let status = DialOutStatus::parse(record.status.trim()).map_err(|_| {
+            ServiceError::invalid(format!("unknown dial-out status {:?}", record.status))
+        })?;
+        let write = DialOutAttemptWrite {
+            reference: record.reference,
+            organization_id: record.organization_id,
+            organizer_id: record.organizer_id,
+            conference_key: record.conference_key,
+            purpose,
+            requested_by: record.requested_by,
+            dialed: record.dialed,
+            e164: record.e164,
+            destination_country: record.destination_country,
+            status,
+            reason: record.reason,
+        };
+        self.store.record_dial_out_attempt(&write).await?;
+        Ok(())
+    }
+
+    /// The dial-out log `caller` may read: its organization's, newest first.
+    pub async fn list_dial_outs(
+        &self,
+        caller: &Caller,
+        query: &DialOutQuery,
+        page: Page,
+    ) -> ServiceResult<Paged<DialOutAttempt>> {
+        let status = if query.refused_only {
+            if query.status.is_some_and(|s| s != DialOutStatus::Refused) {
+                return Err(ServiceError::invalid(
+                    "refused only and another status together match nothing; choose one",
+                ));
+            }
+            Some(DialOutStatus::Refused)
+        } else {
+            query.status
+        };
+        let filter = DialOutFilter {
+            organization_id: scope(caller, query.organization_id)?,
+            organizer_id: query.organizer_id,
+            status,
+        };
+        Ok(self.store.list_dial_out_attempts(&filter, page).await?)
+    }
+
+    /// One attempt of the log, by its reference. Another organization's answers as a missing
+    /// one would for a scoped caller.
+    pub async fn dial_out_attempt(
+        &self,
+        caller: &Caller,
+        reference: &str,
+    ) -> ServiceResult<DialOutAttempt> {
+        let attempt = self
+            .store
+            .dial_out_attempt(reference.trim())
+            .await
+            .map_err(|e| caller.hide_missing(e.into()))?;
+        caller.may_read(attempt.attempt.organization_id)?;
+        Ok(attempt)
     }
 
     /// 16 random lower-case hex characters (64 bits: no two attempts share one in practice,

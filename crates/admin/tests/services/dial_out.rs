@@ -312,3 +312,114 @@ async fn a_provider_without_dial_out_answers_unavailable() {
         other => panic!("expected unavailable, got {other:?}"),
     }
 }
+
+fn record(reference: &str, org: &Organization, status: &str) -> DialOutRecord {
+    DialOutRecord {
+        reference: reference.into(),
+        organization_id: org.id,
+        organizer_id: None,
+        conference_key: None,
+        purpose: "phone".into(),
+        requested_by: "system:call-path".into(),
+        dialed: "*2 4420 7946 0000".into(),
+        e164: None,
+        destination_country: None,
+        status: status.into(),
+        reason: None,
+    }
+}
+
+#[tokio::test]
+async fn the_dial_out_log_takes_known_words_and_is_read_per_organization() {
+    let f = fixture().await;
+    let org = f.org("Contoso").await;
+    let other = f.org("Fabrikam").await;
+    f.svc
+        .record_dial_out(record("1111111111111111", &org, "refused"))
+        .await
+        .unwrap();
+    f.svc
+        .record_dial_out(record("2222222222222222", &org, "no_answer"))
+        .await
+        .unwrap();
+    f.svc
+        .record_dial_out(record("3333333333333333", &other, "busy"))
+        .await
+        .unwrap();
+    assert_eq!(
+        code(
+            f.svc
+                .record_dial_out(record("4444444444444444", &org, "exploded"))
+                .await
+        ),
+        "invalid"
+    );
+    let mut odd_purpose = record("4444444444444444", &org, "busy");
+    odd_purpose.purpose = "sales".into();
+    assert_eq!(code(f.svc.record_dial_out(odd_purpose).await), "invalid");
+
+    let reader = read_only(&org);
+    let all = f
+        .svc
+        .list_dial_outs(&reader, &DialOutQuery::default(), Page::default())
+        .await
+        .unwrap();
+    assert_eq!(all.total, 2);
+    let refused = DialOutQuery {
+        refused_only: true,
+        ..DialOutQuery::default()
+    };
+    let refused = f
+        .svc
+        .list_dial_outs(&reader, &refused, Page::default())
+        .await
+        .unwrap();
+    assert_eq!(refused.items.len(), 1);
+    assert_eq!(refused.items[0].attempt.reference, "1111111111111111");
+    let contradiction = DialOutQuery {
+        refused_only: true,
+        status: Some(DialOutStatus::Busy),
+        ..DialOutQuery::default()
+    };
+    assert_eq!(
+        code(
+            f.svc
+                .list_dial_outs(&reader, &contradiction, Page::default())
+                .await
+        ),
+        "invalid"
+    );
+    let elsewhere = DialOutQuery {
+        organization_id: Some(other.id),
+        ..DialOutQuery::default()
+    };
+    assert_eq!(
+        code(
+            f.svc
+                .list_dial_outs(&reader, &elsewhere, Page::default())
+                .await
+        ),
+        "forbidden"
+    );
+    assert_eq!(
+        code(f.svc.dial_out_attempt(&reader, "3333333333333333").await),
+        "forbidden"
+    );
+    assert_eq!(
+        f.svc
+            .dial_out_attempt(&f.platform, "3333333333333333")
+            .await
+            .unwrap()
+            .attempt
+            .status,
+        DialOutStatus::Busy
+    );
+    assert_eq!(
+        code(
+            f.svc
+                .dial_out_attempt(&f.platform, "0000000000000000")
+                .await
+        ),
+        "not_found"
+    );
+}

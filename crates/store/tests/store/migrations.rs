@@ -4,12 +4,15 @@ use dialbridge_store::*;
 async fn migrations_apply_on_empty_db_and_are_idempotent(db: TestDb) {
     assert_eq!(
         db.store.applied_migrations().await.unwrap(),
-        vec![1, 2, 3, 4]
+        vec![1, 2, 3, 4, 5]
     );
     // Running them again, and opening the database again, changes nothing.
     db.store.migrate().await.unwrap();
     let again = db.reopen().await;
-    assert_eq!(again.applied_migrations().await.unwrap(), vec![1, 2, 3, 4]);
+    assert_eq!(
+        again.applied_migrations().await.unwrap(),
+        vec![1, 2, 3, 4, 5]
+    );
     let expected = if db.is_sqlite() {
         BackendKind::Sqlite
     } else {
