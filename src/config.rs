@@ -488,7 +488,10 @@ mod example_file {
         let start = text.find("# [[outbound_trunk]]").expect("outbound example");
         let uncommented: String = text[start..]
             .lines()
-            .map(|line| line.strip_prefix("# ").unwrap_or(line.trim_start_matches('#')))
+            .map(|line| {
+                line.strip_prefix("# ")
+                    .unwrap_or(line.trim_start_matches('#'))
+            })
             .map(|line| format!("{line}\n"))
             .collect();
         let dir = tempfile::tempdir().expect("temp dir");

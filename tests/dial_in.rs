@@ -207,8 +207,5 @@ caller wrong_id 5070 6000
         run.log_lines("TooManyConferenceIdAttempts").len() == 1,
         "for too many attempts\n{why}"
     );
-    assert!(
-        run.log_lines("IVR done").is_empty(),
-        "nobody joined\n{why}"
-    );
+    assert!(run.log_lines("IVR done").is_empty(), "nobody joined\n{why}");
 }

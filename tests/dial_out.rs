@@ -134,7 +134,10 @@ fn sha256_digest_response(fields: &std::collections::HashMap<String, String>) ->
             .map(|b| format!("{b:02x}"))
             .collect::<String>()
     };
-    let ha1 = hex(format!("{}:{}:dialout-secret", fields["username"], fields["realm"]));
+    let ha1 = hex(format!(
+        "{}:{}:dialout-secret",
+        fields["username"], fields["realm"]
+    ));
     let ha2 = hex(format!("INVITE:{}", fields["uri"]));
     hex(format!(
         "{ha1}:{}:{}:{}:{}:{ha2}",
@@ -227,7 +230,8 @@ api GET '/dial-outs?refused=false'
     assert!(
         run.log_lines("saying")
             .iter()
-            .any(|l| l.contains(&format!("{organizer_call} ")) && l.contains("prompts=dial-out-busy")),
+            .any(|l| l.contains(&format!("{organizer_call} "))
+                && l.contains("prompts=dial-out-busy")),
         "the organizer was told the line is busy\n{why}"
     );
     let listed = line_with(&run, "GET /dial-outs");
@@ -265,11 +269,15 @@ dial_out_status "$(reference_of < second.out)" no_answer
         .filter(|l| l.starts_with("GET /dial-outs/"))
         .collect();
     assert!(
-        statuses.iter().any(|l| l.contains("\"status\":\"declined\"")),
+        statuses
+            .iter()
+            .any(|l| l.contains("\"status\":\"declined\"")),
         "603 is a decline\n{why}"
     );
     assert!(
-        statuses.iter().any(|l| l.contains("\"status\":\"no_answer\"")),
+        statuses
+            .iter()
+            .any(|l| l.contains("\"status\":\"no_answer\"")),
         "ringing past the 3 s ring timeout is no answer, after our CANCEL\n{why}"
     );
     assert_eq!(
@@ -330,8 +338,7 @@ api GET '/dial-outs?refused=true'
     assert!(run.log_lines("dial-out placed").is_empty(), "{why}");
     let listed = line_with(&run, "GET /dial-outs");
     assert!(
-        listed.matches("\"status\":\"refused\"").count() == 2
-            && listed.contains("+441212345678"),
+        listed.matches("\"status\":\"refused\"").count() == 2 && listed.contains("+441212345678"),
         "both refusals are in the admins' log with the number\n{why}"
     );
 }
@@ -387,6 +394,18 @@ cat live.out
 api POST /live-meetings/organizer-1/commands '{{"command":"end"}}'
 wait $FAR
 dial_out_status "$(reference_of < post.out)" joined
+for _ in $(seq 1 25); do
+  api GET /meeting-records > records.out
+  grep -q organizer-1 records.out && break
+  sleep 0.2
+done
+cat records.out
+for _ in $(seq 1 25); do
+  api GET '/call-records?direction=outbound' > calls.out
+  grep -q '"direction":"outbound"' calls.out && break
+  sleep 0.2
+done
+cat calls.out
 "#
     );
     let run = lab().run(&steps);
@@ -408,6 +427,20 @@ dial_out_status "$(reference_of < post.out)" joined
     assert!(
         line_with(&run, "GET /dial-outs/").contains("\"status\":\"joined\""),
         "{why}"
+    );
+    let record = line_with(&run, "GET /meeting-records");
+    assert!(
+        record.contains("\"conference_key\":\"organizer-1\"")
+            && record.contains("\"participants_total\":1")
+            && record.contains("\"pin_used\":true"),
+        "the ended meeting left its record; \"call me\" counts as the organizer's PIN\n{why}"
+    );
+    let calls = line_with(&run, "GET /call-records");
+    assert!(
+        calls.contains("\"direction\":\"outbound\"")
+            && calls.contains("\"called_number\":\"+12015550123\"")
+            && calls.contains("\"country\":\"US\""),
+        "the dial-out call has its call detail record\n{why}"
     );
 }
 

@@ -488,10 +488,14 @@ impl CallControl {
     /// When a ringing call is due to be answered, or a dial-in timer fires.
     pub fn poll_timeout(&self) -> Option<Instant> {
         let ringing = self.ringing.iter().map(|(due, _, _)| *due).min();
-        [ringing, self.dial_in.poll_timeout(), self.outbound_timeout()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            ringing,
+            self.dial_in.poll_timeout(),
+            self.outbound_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub fn handle_timeout(&mut self, endpoint: &mut Endpoint, now: Instant) {

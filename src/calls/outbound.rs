@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use dialbridge_conference::meeting::DialOutResult;
 use dialbridge_dialout::trunk::CallerIdSources;
-use dialbridge_dialout::{AttemptAction, Approved, DialOutAttempt, DialOutOutcome};
+use dialbridge_dialout::{Approved, AttemptAction, DialOutAttempt, DialOutOutcome};
 use dialbridge_sdp::{LocalMedia, SessionOrigin, SessionVersion};
 use dialbridge_sip::endpoint::{CallHandle, Endpoint};
 
@@ -52,7 +52,12 @@ impl OutboundLeg {
 
 impl CallControl {
     /// Places `job`, or reports at once why not.
-    pub(super) fn place_dial_out(&mut self, endpoint: &mut Endpoint, now: Instant, job: DialOutJob) {
+    pub(super) fn place_dial_out(
+        &mut self,
+        endpoint: &mut Endpoint,
+        now: Instant,
+        job: DialOutJob,
+    ) {
         let approved = match decide(
             &job.target,
             &job.meeting_key,
@@ -97,7 +102,10 @@ impl CallControl {
         };
         let organizer_default = job.target.dial_out.organizer_default_number.clone();
         let caller = match trunk.caller_id(CallerIdSources {
-            dial_in_number: job.dial_in_number.as_deref().or(organizer_default.as_deref()),
+            dial_in_number: job
+                .dial_in_number
+                .as_deref()
+                .or(organizer_default.as_deref()),
             organizer_default: organizer_default.as_deref(),
         }) {
             Ok(caller) => caller,
@@ -116,15 +124,11 @@ impl CallControl {
         let local_media = LocalMedia::new(self.media_address, lease.port, session);
         let mut origin = SessionOrigin::new(session);
         let offer = origin.offer(&local_media);
-        let call = match trunk.outgoing_call(
-            &approved,
-            &caller,
-            proxy,
-            Bytes::from(offer.sdp.clone()),
-        ) {
-            Ok(call) => call,
-            Err(error) => return fail(self, error.to_string()),
-        };
+        let call =
+            match trunk.outgoing_call(&approved, &caller, proxy, Bytes::from(offer.sdp.clone())) {
+                Ok(call) => call,
+                Err(error) => return fail(self, error.to_string()),
+            };
         let (rtp, rtcp) = match (lease.rtp.try_clone(), lease.rtcp.try_clone()) {
             (Ok(rtp), Ok(rtcp)) => (rtp, rtcp),
             (Err(error), _) | (_, Err(error)) => return fail(self, error.to_string()),
@@ -288,7 +292,10 @@ impl CallControl {
         self.report(&job, DialOutResult::Answered);
         match job.requester {
             Requester::Operator { caller } => {
-                if self.dial_in.bridge_to_operator(&mut self.media, now, caller, call) {
+                if self
+                    .dial_in
+                    .bridge_to_operator(&mut self.media, now, caller, call)
+                {
                     let log = self.dial_outs.log.clone();
                     if let Some(leg) = self.outbound_leg(call) {
                         leg.joined = true;

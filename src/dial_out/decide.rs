@@ -61,7 +61,12 @@ fn refused(reason: RefusalReason) -> Refusal {
 pub fn reason_tag(refusal: &Refusal) -> String {
     serde_json::to_value(&refusal.reason)
         .ok()
-        .and_then(|value| value.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+        .and_then(|value| {
+            value
+                .get("reason")
+                .and_then(|r| r.as_str())
+                .map(str::to_owned)
+        })
         .unwrap_or_else(|| "refused".to_owned())
 }
 

@@ -40,11 +40,13 @@ impl DialOutLoadBoard {
         *inner.organizations.entry(organization).or_default() += 1;
     }
 
-    /// A dial-out call is over (failed, or hung up after answering).
+    /// A dial-out call is over (failed, or hung up after answering). Once per `started`;
+    /// a finish without a start changes nothing.
     pub fn finished(&self, meeting: &str, organization: OrganizationId) {
         let mut inner = self.lock();
-        decrement(&mut inner.meetings, meeting.to_owned());
-        decrement(&mut inner.organizations, organization);
+        if decrement(&mut inner.meetings, meeting.to_owned()) {
+            decrement(&mut inner.organizations, organization);
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -55,13 +57,16 @@ impl DialOutLoadBoard {
     }
 }
 
-fn decrement<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, key: K) {
-    if let Some(count) = map.get_mut(&key) {
-        *count = count.saturating_sub(1);
-        if *count == 0 {
-            map.remove(&key);
-        }
+/// Takes one off `key`'s count; false when there was none to take.
+fn decrement<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, key: K) -> bool {
+    let Some(count) = map.get_mut(&key) else {
+        return false;
+    };
+    *count = count.saturating_sub(1);
+    if *count == 0 {
+        map.remove(&key);
     }
+    true
 }
 
 #[cfg(test)]
@@ -82,7 +87,6 @@ mod tests {
             }
         );
         board.finished("organizer-1", org);
-        board.finished("organizer-1", org);
         assert_eq!(
             board.counts("organizer-1", org),
             Counts {
@@ -90,5 +94,8 @@ mod tests {
                 organization: 1
             }
         );
+        // A second finish for the same meeting has nothing to take off.
+        board.finished("organizer-1", org);
+        assert_eq!(board.counts("organizer-2", org).organization, 1);
     }
 }

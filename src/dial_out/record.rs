@@ -4,12 +4,7 @@
 
 use std::sync::Arc;
 
-use dialbridge_admin::services::AdminService;
-// SHIM-UNTIL-SLICE-2
-#[allow(dead_code)]
-pub struct DialOutRecord { pub reference: String, pub organization_id: dialbridge_store::OrganizationId, pub organizer_id: Option<dialbridge_store::OrganizerId>, pub conference_key: Option<String>, pub purpose: String, pub requested_by: String, pub dialed: String, pub e164: Option<String>, pub destination_country: Option<String>, pub status: String, pub reason: Option<String> }
-trait Shim { async fn record_dial_out(&self, _r: DialOutRecord) -> Result<(), String> { Ok(()) } }
-impl Shim for AdminService {}
+use dialbridge_admin::services::{AdminService, DialOutRecord};
 use tokio::sync::mpsc;
 
 use super::job::DialOutJob;

@@ -37,9 +37,19 @@ impl OutboundTrunks {
             let hostport = trunk.proxy.uri_hostport();
             let proxy = (trunk.proxy.host.as_str(), trunk.proxy.port)
                 .to_socket_addrs()
-                .with_context(|| format!("outbound trunk {:?}: cannot resolve proxy {hostport}", trunk.name))?
+                .with_context(|| {
+                    format!(
+                        "outbound trunk {:?}: cannot resolve proxy {hostport}",
+                        trunk.name
+                    )
+                })?
                 .next()
-                .with_context(|| format!("outbound trunk {:?}: proxy {hostport} has no address", trunk.name))?;
+                .with_context(|| {
+                    format!(
+                        "outbound trunk {:?}: proxy {hostport} has no address",
+                        trunk.name
+                    )
+                })?;
             resolved.push(TrunkState {
                 trunk,
                 proxy,

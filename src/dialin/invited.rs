@@ -75,7 +75,12 @@ impl DialIn {
         self.drain_invited(media, now, call);
     }
 
-    pub(super) fn drain_invited(&mut self, media: &mut MediaEngine, now: Instant, call: CallHandle) {
+    pub(super) fn drain_invited(
+        &mut self,
+        media: &mut MediaEngine,
+        now: Instant,
+        call: CallHandle,
+    ) {
         loop {
             let Some(state) = self.calls.get_mut(&call) else {
                 return;
@@ -136,7 +141,7 @@ impl DialIn {
             role,
             invitation.language.clone(),
             invitation.number.clone(),
-            meetings::JoinKind::DialedOut,
+            meetings::JoinKind::Invited,
         );
         if outcome == meetings::Joined::Full {
             self.leave_with(media, call, &invitation.language, keys::MEETING_FULL);
@@ -154,7 +159,8 @@ impl DialIn {
         participant: u64,
         result: DialOutResult,
     ) {
-        self.meetings.dial_out_result(meeting_key, participant, result);
+        self.meetings
+            .dial_out_result(meeting_key, participant, result);
         self.drain_meeting(media, Instant::now(), meeting_key);
     }
 
@@ -179,15 +185,18 @@ impl DialIn {
         state.phase = Phase::Operator { partner: operator };
         self.calls.insert(
             operator,
-            DialInCall::new(
-                Phase::Operator { partner: caller },
-                None,
-            ),
+            DialInCall::new(Phase::Operator { partner: caller }, None),
         );
         self.meetings.leave(now, &meeting, caller);
         self.drain_meeting(media, now, &meeting);
         // Whatever the meeting did to the caller (muted, music), the operator hears them.
-        media.command(caller, WorkerCommand::Music { call: caller, on: false });
+        media.command(
+            caller,
+            WorkerCommand::Music {
+                call: caller,
+                on: false,
+            },
+        );
         media.command(
             caller,
             WorkerCommand::SetMuted {

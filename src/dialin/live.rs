@@ -32,7 +32,10 @@ pub struct LiveBoard {
 }
 
 impl LiveBoard {
-    pub fn new(commands: mpsc::UnboundedSender<DialInInput>, dial_out: Option<DialOutGate>) -> Self {
+    pub fn new(
+        commands: mpsc::UnboundedSender<DialInInput>,
+        dial_out: Option<DialOutGate>,
+    ) -> Self {
         LiveBoard {
             meetings: RwLock::new(BTreeMap::new()),
             version: watch::Sender::new(0),

@@ -28,11 +28,11 @@ pub enum Joined {
 /// How a caller came to the meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinKind {
-    DialedIn,
+    CalledIn,
     /// Dialed in and recorded their name for the announcements.
-    DialedInWithName,
+    CalledInWithName,
     /// We called them (dial-out): a locked meeting still lets them in.
-    DialedOut,
+    Invited,
 }
 
 /// What a meeting's actions ask of the dial-in layer (the rest goes to media directly).
@@ -182,7 +182,14 @@ impl Meetings {
                 history: MeetingHistory::new(),
             }
         });
-        live.add(now, call, Role::Attendee, language, caller_number, JoinKind::DialedIn)
+        live.add(
+            now,
+            call,
+            Role::Attendee,
+            language,
+            caller_number,
+            JoinKind::CalledIn,
+        )
     }
 
     /// Tells the organizer who keyed `*2` how it went.
@@ -357,7 +364,10 @@ impl Meetings {
                                 target: std::sync::Arc::clone(target),
                             }));
                         }
-                        _ => tracing::info!(participant = id, "operator transfer without a caller or an organization"),
+                        _ => tracing::info!(
+                            participant = id,
+                            "operator transfer without a caller or an organization"
+                        ),
                     }
                 }
                 MeetingAction::StartDialOut { .. } | MeetingAction::DialOutCancelled { .. } => {}
@@ -382,20 +392,22 @@ impl Meetings {
                     ended = true;
                     let history = live.history;
                     let owner = live.owner.as_ref();
-                    effects.push(Effect::Ended(dialbridge_admin::services::MeetingRecordInput {
-                        organization_id: owner.map(|t| t.organization_id),
-                        organizer_id: owner.map(|t| t.organizer_id),
-                        meeting_id: owner.and_then(|t| t.meeting_id),
-                        conference_key: key.to_owned(),
-                        started_at: history.started_at,
-                        ended_at: super::lookups::unix_now(),
-                        end_reason: format!("{reason:?}"),
-                        participants_total: i32::try_from(history.participants_total)
-                            .unwrap_or(i32::MAX),
-                        peak_participants: i32::try_from(history.peak_participants)
-                            .unwrap_or(i32::MAX),
-                        pin_used: history.pin_used,
-                    }));
+                    effects.push(Effect::Ended(
+                        dialbridge_admin::services::MeetingRecordInput {
+                            organization_id: owner.map(|t| t.organization_id),
+                            organizer_id: owner.map(|t| t.organizer_id),
+                            meeting_id: owner.and_then(|t| t.meeting_id),
+                            conference_key: key.to_owned(),
+                            started_at: history.started_at,
+                            ended_at: super::lookups::unix_now(),
+                            end_reason: format!("{reason:?}"),
+                            participants_total: i32::try_from(history.participants_total)
+                                .unwrap_or(i32::MAX),
+                            peak_participants: i32::try_from(history.peak_participants)
+                                .unwrap_or(i32::MAX),
+                            pin_used: history.pin_used,
+                        },
+                    ));
                 }
             }
         }
@@ -436,9 +448,9 @@ impl LiveMeeting {
             role,
             language: language.clone(),
             caller_number,
-            recorded_name: kind == JoinKind::DialedInWithName,
+            recorded_name: kind == JoinKind::CalledInWithName,
             authenticated_with_pin: role == Role::Organizer,
-            dialed_out: kind == JoinKind::DialedOut,
+            dialed_out: kind == JoinKind::Invited,
         };
         self.members.insert(
             id,

@@ -47,7 +47,9 @@ enum Phase {
         invitation: Invitation,
     },
     /// Talking with the operator (a caller who pressed `*0`, or the operator's leg).
-    Operator { partner: CallHandle },
+    Operator {
+        partner: CallHandle,
+    },
     /// Told goodbye (or that the meeting is full); hung up when the prompt ends.
     Leaving,
 }
@@ -402,9 +404,9 @@ impl DialIn {
                     };
                     let caller_number = state.caller_number.clone();
                     let kind = if name.is_some() {
-                        meetings::JoinKind::DialedInWithName
+                        meetings::JoinKind::CalledInWithName
                     } else {
-                        meetings::JoinKind::DialedIn
+                        meetings::JoinKind::CalledIn
                     };
                     let outcome = self.meetings.join(
                         now,

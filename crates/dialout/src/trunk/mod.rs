@@ -25,8 +25,7 @@ mod tests;
 
 pub use config::{
     DigestAuth, OutboundTrunk, OutboundTrunkConfig, ProxyAddress, RegisterAuth, Transport,
-    TrunkAuth,
-    TrunkConfigError,
+    TrunkAuth, TrunkConfigError,
 };
 pub use format::{CallerId, CallerIdError, CallerIdRule, CallerIdSources, NumberFormat, TrunkFull};
 pub use sip::SipBuildError;
