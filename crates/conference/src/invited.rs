@@ -132,6 +132,7 @@ impl InvitedCallee {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
