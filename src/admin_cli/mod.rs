@@ -9,8 +9,10 @@ mod accounts;
 mod acp;
 mod audit;
 mod calls;
+mod dial_outs;
 mod licences;
 mod mail;
+mod meeting_history;
 mod meetings;
 mod number_update;
 mod numbers;
@@ -99,6 +101,9 @@ pub enum Resource {
     /// Call history (call detail records) and the monthly usage report for chargeback.
     #[command(subcommand)]
     Calls(calls::Action),
+    /// The dial-out log: every attempt to call out, refused or placed, and its outcome.
+    #[command(subcommand)]
+    DialOuts(dial_outs::Action),
 }
 
 /// `on` or `off`, as operators type switches.
@@ -226,6 +231,7 @@ async fn execute(args: AdminArgs) -> CliResult {
         Resource::Meetings(action) => meetings::run(&ctx, action).await,
         Resource::Audit(action) => audit::run(&ctx, action).await,
         Resource::Mail(action) => mail::run(&ctx, action).await,
+        Resource::DialOuts(action) => dial_outs::run(&ctx, action).await,
     }
 }
 
