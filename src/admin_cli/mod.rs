@@ -9,6 +9,7 @@ mod accounts;
 mod acp;
 mod audit;
 mod calls;
+mod dial_out;
 mod dial_outs;
 mod licences;
 mod mail;
@@ -104,6 +105,8 @@ pub enum Resource {
     /// The dial-out log: every attempt to call out, refused or placed, and its outcome.
     #[command(subcommand)]
     DialOuts(dial_outs::Action),
+    /// Call a number into an organizer's meeting, through the running server's API.
+    DialOut(dial_out::DialOutArgs),
 }
 
 /// `on` or `off`, as operators type switches.
@@ -124,6 +127,8 @@ pub struct Ctx {
     pub admin: AdminService,
     pub caller: Caller,
     pub json: bool,
+    /// Where `serve` listens for HTTP (same config): what `dial-out` calls.
+    pub http_listen: std::net::SocketAddr,
 }
 
 impl Ctx {
@@ -232,6 +237,7 @@ async fn execute(args: AdminArgs) -> CliResult {
         Resource::Audit(action) => audit::run(&ctx, action).await,
         Resource::Mail(action) => mail::run(&ctx, action).await,
         Resource::DialOuts(action) => dial_outs::run(&ctx, action).await,
+        Resource::DialOut(args) => dial_out::run(&ctx, args).await,
     }
 }
 
@@ -264,5 +270,6 @@ async fn connect(args: &AdminArgs) -> CliResult<Ctx> {
         admin,
         caller: Caller::platform_admin(Actor::system("cli")),
         json: args.json,
+        http_listen: settings.http_listen,
     })
 }
