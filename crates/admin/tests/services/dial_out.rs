@@ -210,7 +210,10 @@ async fn dial_out_hands_the_binary_a_resolved_order() {
         .list_dial_outs(&admin, &DialOutQuery::default(), Page::default())
         .await
         .unwrap();
-    assert_eq!(log.total, 1, "the attempt that could not be placed is logged");
+    assert_eq!(
+        log.total, 1,
+        "the attempt that could not be placed is logged"
+    );
     assert_eq!(log.items[0].attempt.status, DialOutStatus::Failed);
     assert_eq!(log.items[0].attempt.reason.as_deref(), Some("unavailable"));
 
