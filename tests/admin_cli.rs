@@ -757,3 +757,113 @@ fn calls_list_and_usage_read_the_call_records() {
     assert_eq!(bad.code, 1);
     assert!(bad.stderr.contains("(invalid)"), "{}", bad.stderr);
 }
+
+#[test]
+fn organization_dial_out_settings_set_and_clear() {
+    let cli = Cli::new();
+    cli.world();
+    let org = cli.json(&[
+        "organizations",
+        "set",
+        "1",
+        "--dial-out-countries",
+        "gb,FR",
+        "--dial-out-max-per-meeting",
+        "3",
+        "--dial-out-max-per-organization",
+        "9",
+        "--dial-out-join-confirmation",
+        "false",
+        "--operator-number",
+        "(415) 555-0199",
+    ]);
+    let s = &org["settings"];
+    assert_eq!(s["dial_out_countries"], serde_json::json!(["GB", "FR"]));
+    assert_eq!(s["dial_out_max_per_meeting"], 3);
+    assert_eq!(s["dial_out_max_per_organization"], 9);
+    assert_eq!(s["dial_out_join_confirmation"], false);
+    assert_eq!(s["operator_number"], "+14155550199");
+
+    let shown = cli.ok(&[
+        "organizations",
+        "set",
+        "1",
+        "--dial-out-countries",
+        "",
+        "--operator-number",
+        "",
+        "--dial-out-join-confirmation",
+        "true",
+    ]);
+    assert_eq!(field(&shown, "dial-out countries"), "all");
+    assert_eq!(field(&shown, "operator number"), "-");
+    assert_eq!(field(&shown, "dial-out join confirmation"), "yes");
+    assert_eq!(field(&shown, "dial-out max per meeting"), "3");
+
+    let bad = cli.run(&["organizations", "set", "1", "--dial-out-countries", "GBR"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("(invalid)"), "{}", bad.stderr);
+}
+
+#[test]
+fn dial_out_log_and_meeting_history_read_the_records() {
+    use dialbridge_store::{
+        DialOutAttemptWrite, DialOutKind, DialOutStatus, NewMeetingRecord, OrganizationId,
+    };
+    let cli = Cli::new();
+    cli.world();
+    let store = cli.store();
+    for (reference, status) in [
+        ("00000000000000a1", DialOutStatus::Refused),
+        ("00000000000000a2", DialOutStatus::Busy),
+    ] {
+        runtime()
+            .block_on(store.record_dial_out_attempt(&DialOutAttemptWrite {
+                reference: reference.into(),
+                organization_id: OrganizationId(1),
+                organizer_id: None,
+                conference_key: Some("organizer-1".into()),
+                purpose: DialOutKind::CallMe,
+                requested_by: "system:cli".into(),
+                dialed: "+44 20 7946 0000".into(),
+                e164: None,
+                destination_country: None,
+                status,
+                reason:
+                    (status == DialOutStatus::Refused).then(|| "international_not_allowed".into()),
+            }))
+            .unwrap();
+    }
+    runtime()
+        .block_on(store.insert_meeting_record(&NewMeetingRecord {
+            organization_id: Some(OrganizationId(1)),
+            organizer_id: None,
+            meeting_id: None,
+            conference_key: "organizer-1".into(),
+            // 2026-03-01T00:00:00Z, an hour.
+            started_at: 1_772_323_200,
+            ended_at: 1_772_326_800,
+            end_reason: "everyone_left".into(),
+            participants_total: 4,
+            peak_participants: 3,
+            pin_used: true,
+        }))
+        .unwrap();
+
+    let all = cli.json(&["dial-outs", "list", "--organization", "1"]);
+    assert_eq!(all["total"], 2);
+    let refused = cli.json(&["dial-outs", "list", "--refused"]);
+    assert_eq!(refused["total"], 1);
+    assert_eq!(refused["items"][0]["reason"], "international_not_allowed");
+    let table = cli.ok(&["dial-outs", "list", "--status", "busy"]);
+    assert!(table.contains("00000000000000a2"), "{table}");
+    assert!(!table.contains("00000000000000a1"), "{table}");
+    let one = cli.ok(&["dial-outs", "show", "00000000000000a1"]);
+    assert_eq!(field(&one, "status"), "refused");
+
+    let history = cli.json(&["meetings", "history", "--month", "2026-03"]);
+    assert_eq!(history["total"], 1);
+    assert_eq!(history["items"][0]["peak_participants"], 3);
+    let none = cli.json(&["meetings", "history", "--month", "2026-04"]);
+    assert_eq!(none["total"], 0);
+}

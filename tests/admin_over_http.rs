@@ -49,3 +49,42 @@ PY
     assert_eq!(line("forged-token"), "forged-token 401 unauthorized");
     assert_eq!(line("public"), "public 200 +14155550100");
 }
+
+/// `admin dial-out` reaches the running server's API with a token it mints and revokes: the
+/// server's answer (here: it cannot dial out, or it accepted the call) comes back as the
+/// command's result, and no token is left behind.
+#[test]
+fn the_cli_asks_the_running_server_to_dial_out() {
+    let steps = r#"
+"$DIALBRIDGE" admin --data-dir "$LAB/data" dial-out --organizer 1 --number '+1 206 555 0100' \
+    --purpose call-me > dial.out 2> dial.err
+echo "dial-exit $?"
+sed 's/^/dial-stdout /' dial.out
+sed 's/^/dial-stderr /' dial.err
+"$DIALBRIDGE" admin --data-dir "$LAB/data" --json accounts list \
+    | python3 -c 'import json,sys; a=[x for x in json.load(sys.stdin)["items"] if x["email"]=="cli@dialbridge.invalid"]; print("cli-account", len(a), a[0]["role"] if a else "-", a[0]["id"] if a else 0)'
+ID=$("$DIALBRIDGE" admin --data-dir "$LAB/data" --json accounts list \
+    | python3 -c 'import json,sys; print([x["id"] for x in json.load(sys.stdin)["items"] if x["email"]=="cli@dialbridge.invalid"][0])')
+"$DIALBRIDGE" admin --data-dir "$LAB/data" --json tokens list --account "$ID" \
+    | python3 -c 'import json,sys; t=json.load(sys.stdin); t=t.get("items", t) if isinstance(t, dict) else t; print("tokens-left", len(t))'
+"#;
+    let run = Lab::demo().run(steps);
+    let out = &run.output;
+    let exit = out
+        .lines()
+        .find(|l| l.starts_with("dial-exit "))
+        .unwrap_or_else(|| panic!("no exit line in:\n{out}"));
+    // Until the server's conferences place calls it answers 503 `unavailable`; once they
+    // do, it accepts the call (a reference) or its policy explains a refusal.
+    match exit {
+        "dial-exit 0" => assert!(out.contains("dial-stdout reference"), "{out}"),
+        _ => assert!(
+            out.contains("(unavailable)") || out.contains("(dial_out_refused)"),
+            "{out}\n{}",
+            run.server_log
+        ),
+    }
+    assert!(!out.contains("cannot reach the running server"), "{out}");
+    assert!(out.contains("cli-account 1 platform_admin"), "{out}");
+    assert!(out.contains("tokens-left 0"), "{out}");
+}

@@ -61,6 +61,8 @@ pub enum Action {
     },
     /// Cancel a meeting; its conference ID stops working at once.
     Delete { id: i64 },
+    /// Meetings that ended (any organizer's), newest first: participants, peak, PIN, end.
+    History(super::meeting_history::HistoryArgs),
 }
 
 /// A meeting as the API answers it: with the day its conference ID stops working.
@@ -112,6 +114,7 @@ pub async fn run(ctx: &Ctx, action: Action) -> CliResult {
             let value = json!({ "deleted": id });
             ctx.show(&value, |_| format!("meeting {id} deleted\n"))
         }
+        Action::History(args) => super::meeting_history::run(ctx, args).await,
     }
 }
 

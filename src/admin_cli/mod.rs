@@ -9,8 +9,11 @@ mod accounts;
 mod acp;
 mod audit;
 mod calls;
+mod dial_out;
+mod dial_outs;
 mod licences;
 mod mail;
+mod meeting_history;
 mod meetings;
 mod number_update;
 mod numbers;
@@ -99,6 +102,11 @@ pub enum Resource {
     /// Call history (call detail records) and the monthly usage report for chargeback.
     #[command(subcommand)]
     Calls(calls::Action),
+    /// The dial-out log: every attempt to call out, refused or placed, and its outcome.
+    #[command(subcommand)]
+    DialOuts(dial_outs::Action),
+    /// Call a number into an organizer's meeting, through the running server's API.
+    DialOut(dial_out::DialOutArgs),
 }
 
 /// `on` or `off`, as operators type switches.
@@ -119,6 +127,8 @@ pub struct Ctx {
     pub admin: AdminService,
     pub caller: Caller,
     pub json: bool,
+    /// Where `serve` listens for HTTP (same config): what `dial-out` calls.
+    pub http_listen: std::net::SocketAddr,
 }
 
 impl Ctx {
@@ -226,6 +236,8 @@ async fn execute(args: AdminArgs) -> CliResult {
         Resource::Meetings(action) => meetings::run(&ctx, action).await,
         Resource::Audit(action) => audit::run(&ctx, action).await,
         Resource::Mail(action) => mail::run(&ctx, action).await,
+        Resource::DialOuts(action) => dial_outs::run(&ctx, action).await,
+        Resource::DialOut(args) => dial_out::run(&ctx, args).await,
     }
 }
 
@@ -258,5 +270,6 @@ async fn connect(args: &AdminArgs) -> CliResult<Ctx> {
         admin,
         caller: Caller::platform_admin(Actor::system("cli")),
         json: args.json,
+        http_listen: settings.http_listen,
     })
 }

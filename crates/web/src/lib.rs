@@ -133,6 +133,7 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
         )
         .route("/licences", get(pages::licences::show))
         .route("/licences/{id}", post(pages::licences::set_seats))
+        .route("/dial-outs", get(pages::dial_outs::list))
         .route("/live", get(pages::live::show))
         .route("/live/events", get(pages::live::events))
         .route("/live/{key}/{action}", post(pages::live::command))

@@ -278,8 +278,8 @@ pub const USAGE_COLUMNS: [&str; 10] = [
     "minutes",
 ];
 
-/// `2026-03-01T12:00:05Z`.
-fn utc(unix_secs: i64) -> String {
+/// `2026-03-01T12:00:05Z`: how times are written in CSV files and shown in the admin center.
+pub fn utc(unix_secs: i64) -> String {
     match DateTime::from_timestamp(unix_secs, 0) {
         Some(t) => format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",

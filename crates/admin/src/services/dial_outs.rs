@@ -79,11 +79,6 @@ impl AdminService {
             ));
         }
         let target = self.organizer_call_target(organizer).await?;
-        let provider = self.live.get().ok_or_else(|| {
-            ServiceError::Unavailable(
-                "dial-out is not available: this server runs no conferences".into(),
-            )
-        })?;
         let order = DialOutOrder {
             reference: self.dial_out_reference(),
             purpose,
@@ -92,7 +87,33 @@ impl AdminService {
             target: Arc::new(target),
         };
         let reference = order.reference.clone();
-        let result = provider.dial_out(order);
+        // Logged before anything can be dialed, so no call is placed without its row; the
+        // binary moves the same row on (ringing, joined, ...) by the reference.
+        let logged = |status: DialOutStatus, reason: Option<String>| DialOutAttemptWrite {
+            reference: order.reference.clone(),
+            organization_id: found.organization_id,
+            organizer_id: Some(organizer),
+            conference_key: Some(format!("organizer-{organizer}")),
+            purpose: match purpose {
+                DialOutPurpose::CallMe => DialOutKind::CallMe,
+                DialOutPurpose::AddParticipant => DialOutKind::AddParticipant,
+            },
+            requested_by: order.requested_by.clone(),
+            dialed: order.number.clone(),
+            e164: None,
+            destination_country: None,
+            status,
+            reason,
+        };
+        self.store
+            .record_dial_out_attempt(&logged(DialOutStatus::Calling, None))
+            .await?;
+        let result = match self.live.get() {
+            Some(provider) => provider.dial_out(order.clone()),
+            None => Err(DialOutRejected::Unavailable(
+                "dial-out is not available: this server runs no conferences".into(),
+            )),
+        };
         // Like live commands, asking is logged under the actor; the outcome is the binary's.
         tracing::info!(
             target: "audit",
@@ -104,6 +125,21 @@ impl AdminService {
             accepted = result.is_ok(),
             "dial-out requested"
         );
+        if let Err(rejected) = &result {
+            let (status, reason) = match rejected {
+                DialOutRejected::Refused { reason, .. } => (DialOutStatus::Refused, reason.clone()),
+                DialOutRejected::Unavailable(_) => {
+                    (DialOutStatus::Failed, "unavailable".to_owned())
+                }
+            };
+            if let Err(error) = self
+                .store
+                .record_dial_out_attempt(&logged(status, Some(reason)))
+                .await
+            {
+                tracing::warn!(%reference, %error, "cannot log the dial-out's refusal");
+            }
+        }
         result.map_err(|rejected| match rejected {
             DialOutRejected::Refused { reason, message } => {
                 ServiceError::DialOutRefused { reason, message }

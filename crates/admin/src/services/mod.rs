@@ -54,8 +54,8 @@ pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
 pub use acp_import::AcpImportOutcome;
 pub use call_path::{CallTarget, DialOutSettings, PinEntryState};
 pub use call_records::{
-    call_records_csv, parse_time, usage_csv, CallRecordInput, CallRecordQuery, CALL_RECORD_COLUMNS,
-    MAX_CSV_RECORDS, USAGE_COLUMNS,
+    call_records_csv, parse_time, usage_csv, utc, CallRecordInput, CallRecordQuery,
+    CALL_RECORD_COLUMNS, MAX_CSV_RECORDS, USAGE_COLUMNS,
 };
 pub use caller::Caller;
 pub use change::DialInOutcome;
@@ -72,7 +72,10 @@ pub use one_time_pin::OneTimePin;
 pub use organizations::NewOrganization;
 pub use organizers::{NewOrganizerInput, OrganizerQuery, ProfileUpdate};
 pub use pin_check::PinCheck;
-pub use settings::{SettingsPatch, DIAL_PAD_COMMANDS};
+pub use settings::{
+    check_dial_out_cap, check_dial_out_countries, check_operator_number, SettingsPatch,
+    DIAL_PAD_COMMANDS,
+};
 pub use tokens::{token_hash, TOKEN_PREFIX};
 
 use crate::rules::pin::PinHasher;

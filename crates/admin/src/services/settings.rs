@@ -141,13 +141,13 @@ fn apply_dial_out(
     country: &str,
 ) -> ServiceResult<()> {
     if let Some(countries) = &patch.dial_out_countries {
-        s.dial_out_countries = dial_out_countries(countries)?;
+        s.dial_out_countries = check_dial_out_countries(countries)?;
     }
     if let Some(v) = patch.dial_out_max_per_meeting {
-        s.dial_out_max_per_meeting = cap("dial-out limit per meeting", v)?;
+        s.dial_out_max_per_meeting = check_dial_out_cap("dial-out limit per meeting", v)?;
     }
     if let Some(v) = patch.dial_out_max_per_organization {
-        s.dial_out_max_per_organization = cap("dial-out limit per organization", v)?;
+        s.dial_out_max_per_organization = check_dial_out_cap("dial-out limit per organization", v)?;
     }
     if let Some(v) = patch.dial_out_join_confirmation {
         s.dial_out_join_confirmation = v;
@@ -157,14 +157,15 @@ fn apply_dial_out(
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty())
-            .map(|n| operator_number(n, country))
+            .map(|n| check_operator_number(n, country))
             .transpose()?;
     }
     Ok(())
 }
 
-/// Upper case, without repeats, each a country libphonenumber knows.
-fn dial_out_countries(countries: &[String]) -> ServiceResult<Vec<String>> {
+/// Upper case, without repeats, each a country libphonenumber knows. Public so forms can
+/// tell which field is wrong.
+pub fn check_dial_out_countries(countries: &[String]) -> ServiceResult<Vec<String>> {
     let mut checked: Vec<String> = Vec::with_capacity(countries.len());
     for code in countries {
         let code = code.trim().to_ascii_uppercase();
@@ -184,7 +185,7 @@ fn dial_out_countries(countries: &[String]) -> ServiceResult<Vec<String>> {
 }
 
 /// Concurrent calls are counted in the thousands at most; the column is an i32.
-fn cap(what: &str, value: u32) -> ServiceResult<i32> {
+pub fn check_dial_out_cap(what: &str, value: u32) -> ServiceResult<i32> {
     i32::try_from(value)
         .ok()
         .filter(|v| *v <= MAX_DIAL_OUT_CAP)
@@ -197,8 +198,9 @@ fn cap(what: &str, value: u32) -> ServiceResult<i32> {
 const MAX_DIAL_OUT_CAP: i32 = 10_000;
 
 /// Checked as dial-in numbers are (libphonenumber's numbering plan; premium-rate and
-/// shared-cost refused), since callers are sent there by `*0`.
-fn operator_number(number: &str, country: &str) -> ServiceResult<String> {
+/// shared-cost refused), since callers are sent there by `*0`. `country` (the
+/// organization's) reads a national number.
+pub fn check_operator_number(number: &str, country: &str) -> ServiceResult<String> {
     // A number with its country code needs no region (and an odd stored country must not
     // make it fail).
     let region = (!number.starts_with('+')).then_some(country);

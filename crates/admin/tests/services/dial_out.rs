@@ -205,6 +205,17 @@ async fn dial_out_hands_the_binary_a_resolved_order() {
         .dial_out(&admin, ann.id, "+1 206 555 0100", DialOutPurpose::CallMe)
         .await;
     assert_eq!(code(result), "unavailable");
+    let log = f
+        .svc
+        .list_dial_outs(&admin, &DialOutQuery::default(), Page::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        log.total, 1,
+        "the attempt that could not be placed is logged"
+    );
+    assert_eq!(log.items[0].attempt.status, DialOutStatus::Failed);
+    assert_eq!(log.items[0].attempt.reason.as_deref(), Some("unavailable"));
 
     let dialer = Arc::new(FakeDialer::default());
     f.svc.set_live_meetings(dialer.clone());
@@ -241,6 +252,16 @@ async fn dial_out_hands_the_binary_a_resolved_order() {
         f.svc.organizer_call_target(ann.id).await.unwrap()
     );
     assert_eq!(orders[1].purpose, DialOutPurpose::CallMe);
+
+    // Each accepted attempt is in the log under its reference, for the binary to move on.
+    let logged = f.svc.dial_out_attempt(&admin, &reference).await.unwrap();
+    let row = &logged.attempt;
+    assert_eq!(row.status, DialOutStatus::Calling);
+    assert_eq!(row.purpose, DialOutKind::AddParticipant);
+    assert_eq!(row.dialed, "+1 206 555 0100");
+    assert_eq!(row.requested_by, admin.actor().label);
+    assert_eq!(row.organizer_id, Some(ann.id));
+    assert_eq!(row.conference_key, Some(format!("organizer-{}", ann.id)));
 }
 
 #[tokio::test]

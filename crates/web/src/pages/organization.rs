@@ -1,6 +1,7 @@
 //! An organization's settings: mail, anonymous start default, announcements, name
-//! recording, number masking, PIN and conference ID lengths. One form, one service call: the
-//! patch is checked whole by the rules and saved in one transaction, or not at all.
+//! recording, number masking, PIN and conference ID lengths, dial-out (countries, limits,
+//! join confirmation) and the operator number. One form, one service call: the patch is
+//! checked whole by the rules and saved in one transaction, or not at all.
 
 use crate::guard::Admin;
 use crate::render::{self, Layout};
@@ -10,7 +11,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use dialbridge_admin::services::{ServiceError, ServiceResult, SettingsPatch};
+use dialbridge_admin::services::{
+    check_dial_out_cap, check_dial_out_countries, check_operator_number, ServiceError,
+    ServiceResult, SettingsPatch,
+};
 use dialbridge_store::{Announcements, OrganizationId, Role};
 use serde::Deserialize;
 
@@ -33,6 +37,21 @@ pub(crate) struct SettingsForm {
     pin_length: String,
     #[serde(default)]
     conference_id_length: String,
+    /// Comma-separated country codes; empty allows every country.
+    #[serde(default)]
+    dial_out_countries: String,
+    #[serde(default)]
+    dial_out_max_per_meeting: String,
+    #[serde(default)]
+    dial_out_max_per_organization: String,
+    #[serde(default)]
+    dial_out_join_confirmation: Option<String>,
+    #[serde(default)]
+    operator_number: String,
+    /// Sent by the form's dial-out section (a hidden field), since an unticked box sends
+    /// nothing: without it the dial-out settings stay as they are.
+    #[serde(default)]
+    dial_out_section: Option<String>,
 }
 
 #[derive(Template)]
@@ -77,6 +96,12 @@ async fn gather(
         mask_phone_numbers: tick(s.mask_phone_numbers),
         pin_length: s.pin_length.to_string(),
         conference_id_length: s.conference_id_length.to_string(),
+        dial_out_countries: s.dial_out_countries.join(", "),
+        dial_out_max_per_meeting: s.dial_out_max_per_meeting.to_string(),
+        dial_out_max_per_organization: s.dial_out_max_per_organization.to_string(),
+        dial_out_join_confirmation: tick(s.dial_out_join_confirmation),
+        operator_number: s.operator_number.clone().unwrap_or_default(),
+        dial_out_section: Some("on".to_owned()),
     });
     Ok(OrganizationPage {
         layout: super::layout(web, admin, org.name.clone(), "licences"),
@@ -119,6 +144,53 @@ fn digits(field: &'static str, text: &str) -> Result<u8, (&'static str, ServiceE
     })
 }
 
+/// A dial-out limit, checked here so its error shows next to its field.
+fn cap(field: &'static str, what: &str, text: &str) -> Result<u32, (&'static str, ServiceError)> {
+    let value = text.trim().parse::<u32>().map_err(|_| {
+        (
+            field,
+            ServiceError::Invalid("enter a whole number, 0 or more".to_owned()),
+        )
+    })?;
+    check_dial_out_cap(what, value).map_err(|e| (field, e))?;
+    Ok(value)
+}
+
+/// The dial-out fields and the operator number, each checked with the services' own rule
+/// first so an error names its field. `country` is the organization's.
+fn dial_out_patch(
+    form: &SettingsForm,
+    country: &str,
+    patch: &mut SettingsPatch,
+) -> Result<(), (&'static str, ServiceError)> {
+    let countries: Vec<String> = form
+        .dial_out_countries
+        .split(',')
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+        .map(str::to_owned)
+        .collect();
+    check_dial_out_countries(&countries).map_err(|e| ("dial_out_countries", e))?;
+    patch.dial_out_countries = Some(countries);
+    patch.dial_out_max_per_meeting = Some(cap(
+        "dial_out_max_per_meeting",
+        "dial-out limit per meeting",
+        &form.dial_out_max_per_meeting,
+    )?);
+    patch.dial_out_max_per_organization = Some(cap(
+        "dial_out_max_per_organization",
+        "dial-out limit per organization",
+        &form.dial_out_max_per_organization,
+    )?);
+    patch.dial_out_join_confirmation = Some(form.dial_out_join_confirmation.is_some());
+    let operator = form.operator_number.trim();
+    if !operator.is_empty() {
+        check_operator_number(operator, country).map_err(|e| ("operator_number", e))?;
+    }
+    patch.operator_number = Some((!operator.is_empty()).then(|| operator.to_owned()));
+    Ok(())
+}
+
 fn patch(form: &SettingsForm) -> Result<SettingsPatch, (&'static str, ServiceError)> {
     let announcements = Announcements::parse(form.announcements.trim()).map_err(|_| {
         (
@@ -149,7 +221,21 @@ pub(crate) async fn save(
     let Ok(id) = id.parse::<i64>().map(OrganizationId) else {
         return super::not_found().await;
     };
-    let saved = match patch(&form) {
+    // The organization's country reads a national operator number; a missing or hidden
+    // organization is answered by the save below, as before.
+    let country = web
+        .admin()
+        .organization(&admin.who.caller, id)
+        .await
+        .map(|org| org.country)
+        .unwrap_or_default();
+    let checked = patch(&form).and_then(|mut patch| {
+        if form.dial_out_section.is_some() {
+            dial_out_patch(&form, &country, &mut patch)?;
+        }
+        Ok(patch)
+    });
+    let saved = match checked {
         Ok(patch) => web
             .admin()
             .update_organization_settings(&admin.who.caller, id, &patch)
