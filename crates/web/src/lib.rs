@@ -131,6 +131,15 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
             "/organizations/{id}/settings",
             post(pages::organization::save),
         )
+        .route(
+            "/organizations/{id}/invitation",
+            get(pages::invitation::show).post(pages::invitation::save),
+        )
+        .route(
+            "/organizations/{id}/invitation/preview",
+            post(pages::invitation::preview),
+        )
+        .route("/static/invitation.js", get(pages::invitation::script))
         .route("/licences", get(pages::licences::show))
         .route("/licences/{id}", post(pages::licences::set_seats))
         .route("/live", get(pages::live::show))

@@ -35,6 +35,7 @@ mod convert;
 mod default_numbers;
 mod dial_in;
 mod error;
+mod invitation_preview;
 mod invitations;
 mod licences;
 mod logs;
@@ -60,6 +61,9 @@ pub use change::DialInOutcome;
 pub use default_numbers::DefaultNumbers;
 pub use dial_in::{PinChoice, ProviderChoice};
 pub use error::{ServiceError, ServiceResult};
+pub use invitation_preview::{
+    check_invitation_customization, InvitationField, InvitationFieldError,
+};
 pub use invitations::{CalendarEvent, OrganizerInvitation};
 pub use logs::{AuditQuery, MailQuery, MailSummary};
 pub use mail_compose::sender_address;

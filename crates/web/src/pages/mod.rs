@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub(crate) mod dashboard;
+pub(crate) mod invitation;
 pub(crate) mod licences;
 pub(crate) mod live;
 pub(crate) mod number;

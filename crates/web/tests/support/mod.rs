@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod client;
+
 use axum::Router;
 use dialbridge_admin::live::{
     LiveCommand, LiveCommandError, LiveMeeting, LiveMeetings, LiveParticipant, LiveRole,
