@@ -22,6 +22,10 @@ pub(crate) const SESSION_COOKIE: &str = "dialbridge_session";
 /// Forms here are a few fields; anything larger is not ours.
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
+/// An upload (the ACP file, at most `acp_csv::MAX_FILE_BYTES`) with room for the form's
+/// other fields and the multipart framing.
+const MAX_UPLOAD_BYTES: usize = dialbridge_admin::acp_csv::MAX_FILE_BYTES + 64 * 1024;
+
 /// The request's session, if its cookie names a live one.
 #[derive(Debug, Clone)]
 pub(crate) struct CurrentSession(pub Option<SessionView>);
@@ -96,6 +100,20 @@ pub(crate) fn removal_cookie() -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, "")).path("/").build()
 }
 
+/// The `csrf` field of a multipart upload (the token comes before the file in our forms,
+/// but any order is read).
+async fn multipart_csrf_field(content_type: &str, body: axum::body::Bytes) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 fn csrf_field(body: &[u8]) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .ok()?
@@ -116,14 +134,28 @@ pub(crate) async fn guard(
         .and_then(|cookie| web.sessions().get(cookie.value(), now));
     let (mut parts, body) = request.into_parts();
     let body = if parts.method == Method::POST {
-        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        let multipart_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
+            .map(str::to_owned);
+        let limit = if multipart_type.is_some() {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_FORM_BYTES
+        };
+        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
             return render::status_page(
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE,
                 "Too large",
                 "This form sent more than the admin center accepts.",
             );
         };
-        let sent = csrf_field(&bytes);
+        let sent = match &multipart_type {
+            Some(content_type) => multipart_csrf_field(content_type, bytes.clone()).await,
+            None => csrf_field(&bytes),
+        };
         let valid = match (&session, sent) {
             (Some(session), Some(sent)) => same_token(&session.csrf, &sent),
             _ => false,

@@ -139,6 +139,14 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
             "/organizations/{id}/invitation/preview",
             post(pages::invitation::preview),
         )
+        .route("/organizations/{id}/acp", get(pages::acp::show))
+        .route(
+            "/organizations/{id}/acp/export.csv",
+            get(pages::acp::export),
+        )
+        .route("/organizations/{id}/acp/check", post(pages::acp::check))
+        .route("/organizations/{id}/acp/import", post(pages::acp::confirm))
+        .route("/organizations/{id}/acp/cancel", post(pages::acp::cancel))
         .route("/static/invitation.js", get(pages::invitation::script))
         .route("/licences", get(pages::licences::show))
         .route("/licences/{id}", post(pages::licences::set_seats))

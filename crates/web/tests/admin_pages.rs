@@ -209,3 +209,146 @@ async fn invitation_pages_are_scoped_to_the_admins_organization() {
         .unwrap();
     assert_eq!(org.settings.invitation.footer, None);
 }
+
+const ACP_HEADER: &str = "email,acp_provider_name,acp_toll_number,acp_toll_free_numbers,acp_participant_passcode,acp_conference_id,acp_url";
+
+#[tokio::test]
+async fn acp_export_downloads_the_organizations_csv() {
+    let f = fixture().await;
+    let mut client = signed_in(&f.svc).await;
+    let page = client
+        .get(&format!("/organizations/{}/acp", f.org.id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    let csv = client
+        .get(&format!("/organizations/{}/acp/export.csv", f.org.id))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body.starts_with("organizer_id,name,email"),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains("ada.lovelace@acme.example"));
+}
+
+#[tokio::test]
+async fn acp_import_lists_every_row_error_before_writing_then_imports_a_good_file() {
+    let f = fixture().await;
+    let grace = support::new_organizer(&f.svc, &f.org, "Grace Hopper").await;
+    let mut client = signed_in(&f.svc).await;
+    let path = format!("/organizations/{}/acp", f.org.id);
+    let csrf = client.csrf(&path).await;
+    let good_row = "ada.lovelace@acme.example,Zoomish,+14155550123,,123456#,,";
+    let bad = format!(
+        "{ACP_HEADER}\n{good_row}\ngrace.hopper@acme.example,Zoomish,not a number,,9#,,\nnobody@acme.example,Zoomish,+14155550123,,1#,,\n"
+    );
+    let refused = client
+        .upload(&format!("{path}/check"), &csrf, "bad.csv", bad.as_bytes())
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("bad.csv cannot be imported"));
+    assert!(
+        refused.body.contains("2 problem(s) found"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("<td>3</td>") && refused.body.contains("<td>4</td>"));
+    // Nothing waits for confirmation and nothing was written.
+    let confirm = client
+        .post(&format!("{path}/import"), vec![("csrf", &csrf)])
+        .await;
+    assert_eq!(confirm.status, StatusCode::CONFLICT);
+    let ada = f
+        .svc
+        .organizer(&support::system(), f.organizer.id)
+        .await
+        .unwrap();
+    assert_eq!(ada.provider, f.organizer.provider, "nothing written");
+
+    let good = format!("{ACP_HEADER}\n{good_row}\ngrace.hopper@acme.example,,,,,,\n");
+    let checked = client
+        .upload(&format!("{path}/check"), &csrf, "good.csv", good.as_bytes())
+        .await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
+    assert!(
+        checked.body.contains("<strong id=\"changes\">1</strong>"),
+        "{}",
+        checked.body
+    );
+    let ada = f
+        .svc
+        .organizer(&support::system(), f.organizer.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        ada.provider, f.organizer.provider,
+        "the check writes nothing"
+    );
+    let done = client
+        .post(&format!("{path}/import"), vec![("csrf", &csrf)])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let after = client.get(&path).await;
+    assert!(
+        after
+            .body
+            .contains("good.csv imported: 1 organizer(s) changed"),
+        "{}",
+        after.body
+    );
+    let ada = f
+        .svc
+        .organizer(&support::system(), f.organizer.id)
+        .await
+        .unwrap();
+    assert!(matches!(ada.provider, dialbridge_store::Provider::Acp(_)));
+    let grace = f.svc.organizer(&support::system(), grace.id).await.unwrap();
+    assert_eq!(grace.provider, dialbridge_store::Provider::Dialbridge);
+    // The file was used up: confirming again does nothing.
+    let again = client
+        .post(&format!("{path}/import"), vec![("csrf", &csrf)])
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn an_upload_without_the_sessions_token_is_refused_before_anything_runs() {
+    let f = fixture().await;
+    let mut client = signed_in(&f.svc).await;
+    let path = format!("/organizations/{}/acp/check", f.org.id);
+    let file = format!("{ACP_HEADER}\n");
+    let reply = client
+        .upload(&path, "forged", "x.csv", file.as_bytes())
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn acp_pages_are_scoped_to_the_admins_organization() {
+    let f = fixture().await;
+    let other = other_organization(&f).await;
+    let mut client = acme_admin(&f).await;
+    let own = client
+        .get(&format!("/organizations/{}/acp", f.org.id))
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    let csrf = csrf_of(&own.body);
+    let theirs = format!("/organizations/{}/acp", other.id);
+    assert_eq!(client.get(&theirs).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        client.get(&format!("{theirs}/export.csv")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let file = format!("{ACP_HEADER}\n");
+    let check = client
+        .upload(&format!("{theirs}/check"), &csrf, "x.csv", file.as_bytes())
+        .await;
+    assert_eq!(check.status, StatusCode::FORBIDDEN);
+}

@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub(crate) mod acp;
 pub(crate) mod dashboard;
 pub(crate) mod invitation;
 pub(crate) mod licences;
@@ -25,6 +26,20 @@ pub(crate) async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLESHEET,
+    )
+        .into_response()
+}
+
+/// A CSV file to save (not to show): the browser downloads it as `file_name`.
+pub(crate) fn csv_download(file_name: &str, csv: Vec<u8>) -> Response {
+    // Our file names are ASCII letters, digits, dashes and dots: nothing to quote.
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
     )
         .into_response()
 }

@@ -40,14 +40,43 @@ impl Client {
         path: &str,
         form: Option<Vec<(&str, &str)>>,
     ) -> Reply {
+        let body = form.map(|fields| {
+            (
+                "application/x-www-form-urlencoded".to_owned(),
+                serde_urlencoded::to_string(fields).unwrap().into_bytes(),
+            )
+        });
+        self.send_body(method, path, body).await
+    }
+
+    /// A file upload as a browser sends it: `csrf` first, then the file in field `file`.
+    pub async fn upload(&mut self, path: &str, csrf: &str, file_name: &str, file: &[u8]) -> Reply {
+        let boundary = "----dialbridge-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.send_body(Method::POST, path, Some((content_type, body)))
+            .await
+    }
+
+    async fn send_body(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<(String, Vec<u8>)>,
+    ) -> Reply {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        let body = match form {
-            Some(fields) => {
-                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                Body::from(serde_urlencoded::to_string(fields).unwrap())
+        let body = match body {
+            Some((content_type, bytes)) => {
+                request = request.header(header::CONTENT_TYPE, content_type);
+                Body::from(bytes)
             }
             None => Body::empty(),
         };
