@@ -352,3 +352,161 @@ async fn acp_pages_are_scoped_to_the_admins_organization() {
         .await;
     assert_eq!(check.status, StatusCode::FORBIDDEN);
 }
+
+/// 2026-03-01 12:00:05 UTC.
+const MARCH_FIRST_NOON: i64 = 1_772_366_405;
+
+fn call(
+    direction: dialbridge_store::CallDirection,
+    called: &str,
+    organizer: Option<&dialbridge_store::Organizer>,
+    ended_at: i64,
+    secs: i64,
+) -> dialbridge_admin::services::CallRecordInput {
+    dialbridge_admin::services::CallRecordInput {
+        direction,
+        trunk: "carrier-a".into(),
+        called_number: called.into(),
+        caller_number: Some("+16505550199".into()),
+        dial_in_number_kind: None,
+        country: None,
+        organization_id: None,
+        organizer_id: organizer.map(|o| o.id),
+        meeting_id: None,
+        conference_key: None,
+        role: None,
+        started_at: ended_at - secs - 5,
+        answered_at: Some(ended_at - secs),
+        ended_at,
+        end_reason: "caller_hangup".into(),
+    }
+}
+
+/// Acme: a 61-second dial-in call on March 1st and a 3-minute dial-out to London on March
+/// 2nd; Globex: one dial-in call.
+async fn calls(f: &Fixture, other: &Organization) {
+    use dialbridge_store::CallDirection::{Inbound, Outbound};
+    let globex_organizer = support::new_organizer(&f.svc, other, "Globex Person").await;
+    for input in [
+        call(
+            Inbound,
+            "+14155550100",
+            Some(&f.organizer),
+            MARCH_FIRST_NOON,
+            61,
+        ),
+        call(
+            Outbound,
+            "+442071838751",
+            Some(&f.organizer),
+            MARCH_FIRST_NOON + 86_400,
+            180,
+        ),
+        call(
+            Inbound,
+            "+14155550100",
+            Some(&globex_organizer),
+            MARCH_FIRST_NOON,
+            600,
+        ),
+    ] {
+        f.svc.record_call(input).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn call_history_filters_by_dates_direction_organizer_and_number() {
+    let f = fixture().await;
+    let other = other_organization(&f).await;
+    calls(&f, &other).await;
+    let mut client = signed_in(&f.svc).await;
+    let all = client.get("/calls").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    assert!(all.body.contains("1–3 of 3 calls"), "{}", all.body);
+    assert!(all.body.contains("2026-03-01 12:00 UTC"));
+    let out = client.get("/calls?direction=outbound").await;
+    assert!(out.body.contains("1–1 of 1 calls"), "{}", out.body);
+    assert!(out.body.contains("+442071838751"));
+    let by_number = client.get("/calls?number=%2B44+20+7183").await;
+    assert!(
+        by_number.body.contains("1–1 of 1 calls"),
+        "{}",
+        by_number.body
+    );
+    let by_day = client.get("/calls?from=2026-03-02&to=2026-03-02").await;
+    assert!(by_day.body.contains("1–1 of 1 calls"), "{}", by_day.body);
+    let by_organizer = client
+        .get(&format!("/calls?organizer={}", f.organizer.id))
+        .await;
+    assert!(
+        by_organizer.body.contains("1–2 of 2 calls"),
+        "{}",
+        by_organizer.body
+    );
+    let bad = client.get("/calls?from=yesterday").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"from-error\""));
+    let csv = client.get("/calls.csv?direction=inbound").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body.starts_with("id,direction,trunk,called_number"),
+        "{}",
+        csv.body
+    );
+    assert_eq!(csv.body.lines().count(), 3, "header and two inbound calls");
+}
+
+#[tokio::test]
+async fn usage_report_sums_minutes_by_organization_organizer_number_and_destination() {
+    let f = fixture().await;
+    let other = other_organization(&f).await;
+    calls(&f, &other).await;
+    let mut client = signed_in(&f.svc).await;
+    let report = client.get("/usage?from=2026-03&to=2026-03").await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let section = |id: &str| {
+        let start = report.body.find(&format!("<table id=\"{id}\"")).unwrap();
+        let end = start + report.body[start..].find("</table>").unwrap();
+        report.body[start..end].to_owned()
+    };
+    // 61 s bills 2 minutes; the dial-out 3.
+    assert!(
+        section("by-organization").contains("<th scope=\"row\">Acme Corp</th><td>2</td><td>5</td>"),
+        "{}",
+        section("by-organization")
+    );
+    assert!(
+        section("by-organization").contains("<th scope=\"row\">Globex</th><td>1</td><td>10</td>")
+    );
+    assert!(section("by-organizer").contains("Ada Lovelace (dial-out)</th><td>1</td><td>3</td>"));
+    assert!(
+        section("by-number").contains("US toll</th><td>2</td><td>12</td>"),
+        "{}",
+        section("by-number")
+    );
+    assert!(section("dial-out").contains("GB</th><td>1</td><td>3</td>"));
+    let csv = client.get("/usage.csv?from=2026-03&to=2026-03").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with("month,organization_id"));
+    let backwards = client.get("/usage?from=2026-04&to=2026-03").await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(backwards.body.contains("id=\"usage-error\""));
+}
+
+#[tokio::test]
+async fn calls_and_usage_are_scoped_to_the_admins_organization() {
+    let f = fixture().await;
+    let other = other_organization(&f).await;
+    calls(&f, &other).await;
+    let mut client = acme_admin(&f).await;
+    let all = client.get("/calls").await;
+    assert!(all.body.contains("1–2 of 2 calls"), "{}", all.body);
+    assert!(!all.body.contains("Globex Person"));
+    let csv = client.get("/calls.csv").await;
+    assert_eq!(csv.body.lines().count(), 3);
+    let report = client.get("/usage?from=2026-03&to=2026-03").await;
+    assert!(report.body.contains("Acme Corp"));
+    assert!(!report.body.contains("Globex"), "{}", report.body);
+    let usage_csv = client.get("/usage.csv?from=2026-03&to=2026-03").await;
+    assert!(!usage_csv.body.contains("Globex"));
+}

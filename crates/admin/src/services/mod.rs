@@ -26,6 +26,7 @@
 
 mod accounts;
 mod acp_import;
+mod call_history;
 mod call_path;
 mod call_records;
 mod called_number;
@@ -51,6 +52,7 @@ mod tokens;
 
 pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
 pub use acp_import::AcpImportOutcome;
+pub use call_history::number_digits;
 pub use call_path::{CallTarget, PinEntryState};
 pub use call_records::{
     call_records_csv, parse_time, usage_csv, CallRecordInput, CallRecordQuery, CALL_RECORD_COLUMNS,

@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub(crate) mod acp;
+pub(crate) mod calls;
 pub(crate) mod dashboard;
 pub(crate) mod invitation;
 pub(crate) mod licences;
@@ -11,6 +12,7 @@ pub(crate) mod organization;
 pub(crate) mod organizer;
 pub(crate) mod organizers;
 pub(crate) mod sign_in;
+pub(crate) mod usage;
 
 use crate::render;
 use axum::http::{header, StatusCode};
