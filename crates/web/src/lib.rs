@@ -154,6 +154,8 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
         .route("/calls.csv", get(pages::calls::csv))
         .route("/usage", get(pages::usage::show))
         .route("/usage.csv", get(pages::usage::csv))
+        .route("/audit", get(pages::records::audit))
+        .route("/mail", get(pages::records::mail))
         .route("/live", get(pages::live::show))
         .route("/live/events", get(pages::live::events))
         .route("/live/{key}/{action}", post(pages::live::command))

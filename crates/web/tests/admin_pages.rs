@@ -510,3 +510,92 @@ async fn calls_and_usage_are_scoped_to_the_admins_organization() {
     let usage_csv = client.get("/usage.csv?from=2026-03&to=2026-03").await;
     assert!(!usage_csv.body.contains("Globex"));
 }
+
+#[tokio::test]
+async fn a_pin_reset_shows_in_the_audit_log_and_its_mail_in_the_outbox() {
+    let f = fixture().await;
+    let mut client = signed_in(&f.svc).await;
+    let organizer_page = format!("/organizers/{}", f.organizer.id);
+    let csrf = client.csrf(&organizer_page).await;
+    let reset = client
+        .post(
+            &format!("{organizer_page}/reset-pin"),
+            vec![("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    let pin = {
+        let marker = "<strong id=\"new-pin\">";
+        let start = reset.body.find(marker).unwrap() + marker.len();
+        let end = start + reset.body[start..].find('<').unwrap();
+        reset.body[start..end].to_owned()
+    };
+    let outbox = client.get("/mail").await;
+    assert_eq!(outbox.status, StatusCode::OK, "{}", outbox.body);
+    assert!(outbox.body.contains("ada.lovelace@acme.example"));
+    assert!(outbox.body.contains("<td>queued</td>"));
+    assert!(
+        !outbox.body.contains(&pin),
+        "mail bodies (with the PIN) are never listed"
+    );
+    let sent = client.get("/mail?status=sent").await;
+    assert!(sent.body.contains("No mail."), "{}", sent.body);
+    // Enabling dial-in (the fixture, as the system) set the first PIN.
+    let audit = client
+        .get("/audit?action=organizer.pin_reset&actor=root%40admins.example")
+        .await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.body);
+    assert!(audit.body.contains("1–1 of 1 entries"), "{}", audit.body);
+    assert!(audit.body.contains(support::ADMIN_EMAIL));
+    assert!(audit
+        .body
+        .contains(&format!("organizer:{}", f.organizer.id)));
+    let bad = client.get("/audit?entity=Organizer%2012").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"entity-error\""));
+    let bad_day = client.get("/audit?since=soon").await;
+    assert!(bad_day.body.contains("id=\"since-error\""));
+}
+
+#[tokio::test]
+async fn audit_log_and_outbox_are_scoped_to_the_admins_organization() {
+    let f = fixture().await;
+    let other = other_organization(&f).await;
+    let globex = support::new_organizer(&f.svc, &other, "Globex Person").await;
+    f.svc
+        .set_licence_seats(&support::system(), other.id, 1)
+        .await
+        .unwrap();
+    f.svc
+        .assign_licence(&support::system(), globex.id)
+        .await
+        .unwrap();
+    f.svc
+        .enable_dial_in(&support::system(), globex.id)
+        .await
+        .unwrap();
+    let mut platform = signed_in(&f.svc).await;
+    let everything = platform.get("/mail").await;
+    assert!(
+        everything.body.contains("globex.person@acme.example"),
+        "{}",
+        everything.body
+    );
+    let mut client = acme_admin(&f).await;
+    let outbox = client.get("/mail").await;
+    assert!(
+        outbox.body.contains("ada.lovelace@acme.example"),
+        "{}",
+        outbox.body
+    );
+    assert!(!outbox.body.contains("globex.person@acme.example"));
+    let audit = client.get("/audit").await;
+    assert!(audit
+        .body
+        .contains(&format!("organizer:{}", f.organizer.id)));
+    assert!(
+        !audit.body.contains(&format!("organizer:{}<", globex.id)),
+        "{}",
+        audit.body
+    );
+}

@@ -11,6 +11,7 @@ pub(crate) mod numbers;
 pub(crate) mod organization;
 pub(crate) mod organizer;
 pub(crate) mod organizers;
+pub(crate) mod records;
 pub(crate) mod sign_in;
 pub(crate) mod usage;
 
