@@ -599,3 +599,57 @@ async fn audit_log_and_outbox_are_scoped_to_the_admins_organization() {
         audit.body
     );
 }
+
+fn figure(body: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\">");
+    let start = body.find(&marker).unwrap() + marker.len();
+    let end = start + body[start..].find('<').unwrap();
+    body[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn dashboard_counts_live_meetings_calls_today_and_mail_waiting_in_scope() {
+    let f = fixture().await;
+    let other = other_organization(&f).await;
+    support::fake_live(&f);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    calls(&f, &other).await;
+    f.svc
+        .record_call(call(
+            dialbridge_store::CallDirection::Inbound,
+            "+14155550100",
+            Some(&f.organizer),
+            now,
+            30,
+        ))
+        .await
+        .unwrap();
+    let mut platform = signed_in(&f.svc).await;
+    let page = platform.get("/").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(figure(&page.body, "live-meetings"), "2");
+    assert_eq!(figure(&page.body, "live-callers"), "5");
+    assert_eq!(
+        figure(&page.body, "calls-today"),
+        "1",
+        "March's calls are not today's"
+    );
+    assert_eq!(
+        figure(&page.body, "mail-waiting"),
+        "1",
+        "the dial-in mail of the fixture"
+    );
+    let mut acme = acme_admin(&f).await;
+    let page = acme.get("/").await;
+    assert_eq!(figure(&page.body, "live-meetings"), "1");
+    assert_eq!(figure(&page.body, "live-callers"), "4");
+    assert!(page.body.contains("(1 in the lobby)"));
+    assert_eq!(figure(&page.body, "calls-today"), "1");
+    let mut globex = signed_in_as(&f.svc, "other@admins.example").await;
+    let page = globex.get("/").await;
+    assert_eq!(figure(&page.body, "calls-today"), "0");
+    assert_eq!(figure(&page.body, "mail-waiting"), "0");
+}
