@@ -653,3 +653,93 @@ async fn dashboard_counts_live_meetings_calls_today_and_mail_waiting_in_scope() 
     assert_eq!(figure(&page.body, "calls-today"), "0");
     assert_eq!(figure(&page.body, "mail-waiting"), "0");
 }
+
+#[tokio::test]
+async fn the_dial_in_details_are_sent_by_mail_on_request() {
+    let f = fixture().await;
+    let mut client = signed_in(&f.svc).await;
+    let path = format!("/organizers/{}", f.organizer.id);
+    let csrf = client.csrf(&path).await;
+    let sent = client
+        .post(
+            &format!("{path}/send-dial-in-details"),
+            vec![("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let mails = f
+        .svc
+        .store()
+        .list_mail(&Default::default(), dialbridge_store::Page::first(10))
+        .await
+        .unwrap();
+    let mail = mails
+        .items
+        .iter()
+        .find(|m| m.subject == dialbridge_admin::services::DIAL_IN_DETAILS_SUBJECT)
+        .expect("the details mail is queued");
+    assert_eq!(mail.recipient, "ada.lovelace@acme.example");
+    let code = f.organizer.conference_id.clone().unwrap();
+    let digits: String = mail
+        .body_text
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    assert!(digits.contains(&code), "{}", mail.body_text);
+    assert!(mail.body_text.contains("Your PIN is unchanged"));
+    let outbox = client.get("/mail").await;
+    assert!(outbox.body.contains("Your dial-in conferencing details"));
+
+    // Refused, next to its form, while dial-in is off; nothing queued.
+    let off = support::new_organizer(&f.svc, &f.org, "Off Person").await;
+    let off_path = format!("/organizers/{}", off.id);
+    let refused = client
+        .post(
+            &format!("{off_path}/send-dial-in-details"),
+            vec![("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"send-details-error\""));
+    let after = f
+        .svc
+        .store()
+        .list_mail(&Default::default(), dialbridge_store::Page::first(10))
+        .await
+        .unwrap();
+    assert_eq!(after.total, mails.total);
+}
+
+#[tokio::test]
+async fn dial_in_details_of_another_organization_are_not_sent() {
+    let f = fixture().await;
+    let _other = other_organization(&f).await;
+    let mut globex = signed_in_as(&f.svc, "other@admins.example").await;
+    let csrf = globex.csrf("/").await;
+    let before = f
+        .svc
+        .store()
+        .list_mail(&Default::default(), dialbridge_store::Page::first(10))
+        .await
+        .unwrap()
+        .total;
+    let reply = globex
+        .post(
+            &format!("/organizers/{}/send-dial-in-details", f.organizer.id),
+            vec![("csrf", &csrf)],
+        )
+        .await;
+    assert!(
+        matches!(reply.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+        "{}",
+        reply.status
+    );
+    let after = f
+        .svc
+        .store()
+        .list_mail(&Default::default(), dialbridge_store::Page::first(10))
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(after, before);
+}

@@ -35,6 +35,7 @@ mod change;
 mod convert;
 mod default_numbers;
 mod dial_in;
+mod dial_in_details_mail;
 mod error;
 mod invitation_preview;
 mod invitations;
@@ -62,6 +63,7 @@ pub use caller::Caller;
 pub use change::DialInOutcome;
 pub use default_numbers::DefaultNumbers;
 pub use dial_in::{PinChoice, ProviderChoice};
+pub use dial_in_details_mail::DIAL_IN_DETAILS_SUBJECT;
 pub use error::{ServiceError, ServiceResult};
 pub use invitation_preview::{
     check_invitation_customization, InvitationField, InvitationFieldError,
