@@ -14,6 +14,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use dialbridge_admin::services::ServiceError;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
@@ -122,6 +123,42 @@ fn csrf_field(body: &[u8]) -> Option<String> {
         .map(|(_, value)| value)
 }
 
+/// The session with its account as it is now: a changed role or organization applies from
+/// this request on; a removed account (or one left without its organization) ends the
+/// session. If the account cannot be read, the request is refused rather than served
+/// with a role that may be stale.
+async fn current_account(
+    web: &Web,
+    mut session: SessionView,
+) -> Result<Option<SessionView>, Response> {
+    let Some(who) = &session.signed_in else {
+        return Ok(Some(session));
+    };
+    match web.admin().signed_in_account(who.account_id).await {
+        Ok(fresh) => {
+            if &fresh != who {
+                tracing::info!(account = %fresh.account_id, "admin account changed; session follows");
+                web.sessions().refresh_signed_in(&session.id, fresh.clone());
+                session.signed_in = Some(fresh);
+            }
+            Ok(Some(session))
+        }
+        Err(ServiceError::Unauthenticated | ServiceError::Forbidden) => {
+            tracing::info!(account = %who.account_id, "admin account gone; session ended");
+            web.sessions().end(&session.id);
+            Ok(None)
+        }
+        Err(error) => {
+            tracing::error!(error = %error.detail(), "cannot read the session's account");
+            Err(render::status_page(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "Unavailable",
+                "The admin center cannot check your account right now. Try again shortly.",
+            ))
+        }
+    }
+}
+
 pub(crate) async fn guard(
     State(web): State<Web>,
     jar: CookieJar,
@@ -132,6 +169,13 @@ pub(crate) async fn guard(
     let session = jar
         .get(SESSION_COOKIE)
         .and_then(|cookie| web.sessions().get(cookie.value(), now));
+    let session = match session {
+        Some(session) => match current_account(&web, session).await {
+            Ok(session) => session,
+            Err(unavailable) => return unavailable,
+        },
+        None => None,
+    };
     let (mut parts, body) = request.into_parts();
     let body = if parts.method == Method::POST {
         let multipart_type = parts

@@ -19,7 +19,6 @@
 
 mod guard;
 mod pages;
-mod password;
 mod render;
 mod session;
 mod throttle;

@@ -7,8 +7,6 @@
 //! session crates for axum bring a storage abstraction and signed cookies we do not use.
 
 use crate::token::new_token;
-use dialbridge_admin::services::Caller;
-use dialbridge_store::AdminAccountId;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -36,13 +34,8 @@ impl Default for SessionLimits {
     }
 }
 
-/// Who a session belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SignedIn {
-    pub account_id: AdminAccountId,
-    pub email: String,
-    pub caller: Caller,
-}
+/// Who a session belongs to (the admin services' answer to a sign-in).
+pub(crate) use dialbridge_admin::services::SignedIn;
 
 /// A session as handlers see it (a copy: the store's lock is not held while they work).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +141,15 @@ impl SessionStore {
             .is_some_and(|s| !s.expired(&self.limits, now) && s.signed_in.is_some())
     }
 
+    /// The account as it is now (its role or organization may have changed since sign-in).
+    pub fn refresh_signed_in(&mut self, id: &str, fresh: SignedIn) {
+        if let Some(session) = self.sessions.get_mut(id) {
+            if session.signed_in.is_some() {
+                session.signed_in = Some(fresh);
+            }
+        }
+    }
+
     pub fn end(&mut self, id: &str) {
         self.sessions.remove(id);
     }
@@ -205,7 +207,8 @@ impl SessionStore {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use dialbridge_store::Actor;
+    use dialbridge_admin::services::Caller;
+    use dialbridge_store::{Actor, AdminAccountId};
 
     fn admin() -> SignedIn {
         SignedIn {

@@ -743,3 +743,74 @@ async fn dial_in_details_of_another_organization_are_not_sent() {
         .total;
     assert_eq!(after, before);
 }
+
+#[tokio::test]
+async fn a_session_follows_its_accounts_role_and_ends_with_the_account() {
+    let f = fixture().await;
+    let other = other_organization(&f).await;
+    let mut client = acme_admin(&f).await;
+    let path = format!("/organizers/{}", f.organizer.id);
+    let page = client.get(&path).await;
+    assert!(page.body.contains("Reset PIN"), "an org admin may act");
+    let account = f
+        .svc
+        .store()
+        .admin_login("acme@admins.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .account;
+    let actor = dialbridge_store::Actor::system("test");
+    let mut tx = f.svc.store().begin().await.unwrap();
+    tx.set_admin_role(&actor, account.id, Role::ReadOnly, Some(f.org.id))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let page = client.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("Reset PIN"),
+        "read-only from the next request on"
+    );
+    let csrf = csrf_of(&page.body);
+    let refused = client
+        .post(&format!("{path}/reset-pin"), vec![("csrf", &csrf)])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // Moved to another organization: Acme's pages are closed to the same session.
+    let mut tx = f.svc.store().begin().await.unwrap();
+    tx.set_admin_role(&actor, account.id, Role::OrgAdmin, Some(other.id))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_ne!(client.get(&path).await.status, StatusCode::OK);
+
+    let mut tx = f.svc.store().begin().await.unwrap();
+    tx.delete_admin_account(&actor, account.id).await.unwrap();
+    tx.commit().await.unwrap();
+    let gone = client.get("/").await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert_eq!(gone.location.as_deref(), Some("/sign-in"));
+}
+
+#[tokio::test]
+async fn sign_in_goes_through_the_admin_service() {
+    let f = fixture().await;
+    let who = f
+        .svc
+        .sign_in(" root@admins.example ", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(who.email, support::ADMIN_EMAIL);
+    assert_eq!(who.caller.role(), Role::PlatformAdmin);
+    for (email, password) in [
+        (support::ADMIN_EMAIL, "wrong password"),
+        ("nobody@admins.example", PASSWORD),
+    ] {
+        assert!(matches!(
+            f.svc.sign_in(email, password).await,
+            Err(dialbridge_admin::services::ServiceError::Unauthenticated)
+        ));
+    }
+}

@@ -49,6 +49,7 @@ mod organizations;
 mod organizers;
 mod pin_check;
 mod settings;
+mod sign_in;
 mod tokens;
 
 pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
@@ -77,6 +78,7 @@ pub use organizations::NewOrganization;
 pub use organizers::{NewOrganizerInput, OrganizerQuery, ProfileUpdate};
 pub use pin_check::PinCheck;
 pub use settings::{SettingsPatch, DIAL_PAD_COMMANDS};
+pub use sign_in::SignedIn;
 pub use tokens::{token_hash, TOKEN_PREFIX};
 
 use crate::rules::pin::PinHasher;
