@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod browser;
 pub mod client;
 
 use axum::Router;
