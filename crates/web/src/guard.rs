@@ -20,6 +20,12 @@ use std::time::Instant;
 
 pub(crate) const SESSION_COOKIE: &str = "dialbridge_session";
 
+/// What every page may load: its own stylesheet, scripts and images, nothing else.
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The invitation page: as above, plus images over https (the logo in the preview).
+pub(crate) const INVITATION_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' https:; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /// Forms here are a few fields; anything larger is not ours.
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
@@ -218,12 +224,11 @@ pub(crate) async fn guard(
     parts.extensions.insert(CurrentSession(session));
     let mut response = next.run(Request::from_parts(parts, body)).await;
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
+    // A page may set a policy of its own (only ever narrower except for images: the
+    // invitation preview shows the organization's logo from its https address).
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -14,8 +14,8 @@
 //! * Authorization is the services' (`Caller`): pages show what the services return and the
 //!   errors they give, next to the form that caused them. Each action is one service call,
 //!   so one transaction: nothing is half-saved.
-//! * Plain links and forms; the one script (`static/live.js`, same origin only) only makes
-//!   the live meetings page update itself, which works without it.
+//! * Plain links and forms; two small scripts (same origin only) make the live meetings page
+//!   update itself and the invitation preview follow the typing; both pages work without.
 
 mod guard;
 mod pages;

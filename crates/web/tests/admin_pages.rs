@@ -63,6 +63,22 @@ async fn invitation_preview_follows_the_typed_customization_without_saving() {
     assert!(page.body.contains("Sample Organizer"), "{}", page.body);
     assert!(page.body.contains("<label for=\"footer\">Footer</label>"));
     assert!(page.body.contains("/static/invitation.js"));
+    // The logo in the preview may come from the organization's https site; nothing else.
+    let policy = page
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("img-src 'self' https:;"), "{policy}");
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+    let elsewhere = client.get("/").await;
+    let strict = elsewhere.headers.get("content-security-policy").unwrap();
+    assert!(
+        strict.to_str().unwrap().contains("img-src 'self';"),
+        "{strict:?}"
+    );
     let csrf = csrf_of(&page.body);
     let part = client
         .post(

@@ -9,7 +9,7 @@ use crate::render::{self, Layout};
 use crate::Web;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use dialbridge_admin::services::{
@@ -167,7 +167,12 @@ async fn respond(
         part,
         max_footer: dialbridge_admin::rules::invitation::Customization::MAX_FOOTER,
     };
-    render::page(status, &page)
+    let mut response = render::page(status, &page);
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(crate::guard::INVITATION_CONTENT_SECURITY_POLICY),
+    );
+    response
 }
 
 fn organization_id(text: &str) -> Option<OrganizationId> {

@@ -15,6 +15,7 @@ pub struct Reply {
     pub status: StatusCode,
     pub location: Option<String>,
     pub set_cookie: Vec<String>,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
 }
 
@@ -86,6 +87,7 @@ impl Client {
         }
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
+        let headers = response.headers().clone();
         let location = response
             .headers()
             .get(header::LOCATION)
@@ -118,6 +120,7 @@ impl Client {
             status,
             location,
             set_cookie,
+            headers,
             body,
         }
     }
