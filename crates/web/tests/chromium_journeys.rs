@@ -134,6 +134,27 @@ async fn customize_the_invitation_and_watch_the_preview_follow() {
         org.settings.invitation.footer.as_deref(),
         Some("Questions? Call the Acme help desk.")
     );
+
+    // A phone-sized screen: the form and the preview stack, nothing is cut off sideways.
+    client.set_window_size(390, 844).await.unwrap();
+    client.refresh().await.unwrap();
+    wait_for_text(&client, "#invitation-preview", |t| {
+        t.contains("Acme help desk")
+    })
+    .await;
+    let overflow = client
+        .execute(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let [page_width, screen_width]: [u64; 2] = serde_json::from_value(overflow).unwrap();
+    assert!(
+        page_width <= screen_width,
+        "no sideways scrolling: {page_width} > {screen_width}"
+    );
+    screenshot(&client, "invitation-narrow").await;
     client.close().await.unwrap();
 }
 
