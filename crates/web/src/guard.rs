@@ -121,6 +121,13 @@ async fn multipart_csrf_field(content_type: &str, body: axum::body::Bytes) -> Op
     None
 }
 
+/// The forms that take a file: `/organizations/{id}/acp/check`.
+fn is_upload_path(path: &str) -> bool {
+    path.strip_prefix("/organizations/")
+        .and_then(|rest| rest.strip_suffix("/acp/check"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn csrf_field(body: &[u8]) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .ok()?
@@ -190,7 +197,10 @@ pub(crate) async fn guard(
             .and_then(|v| v.to_str().ok())
             .filter(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
             .map(str::to_owned);
-        let limit = if multipart_type.is_some() {
+        // Only a signed-in admin's upload to the one upload form may be large: nobody else
+        // makes the server hold megabytes.
+        let signed_in = session.as_ref().is_some_and(|s| s.signed_in.is_some());
+        let limit = if multipart_type.is_some() && signed_in && is_upload_path(parts.uri.path()) {
             MAX_UPLOAD_BYTES
         } else {
             MAX_FORM_BYTES
@@ -247,6 +257,14 @@ pub(crate) async fn guard(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_upload_form_takes_large_bodies() {
+        assert!(is_upload_path("/organizations/12/acp/check"));
+        assert!(!is_upload_path("/organizations//acp/check"));
+        assert!(!is_upload_path("/organizations/12/acp/import"));
+        assert!(!is_upload_path("/sign-in"));
+    }
 
     #[test]
     fn csrf_field_is_found_among_others() {

@@ -830,3 +830,40 @@ async fn sign_in_goes_through_the_admin_service() {
         ));
     }
 }
+
+#[tokio::test]
+async fn large_uploads_are_taken_only_by_the_upload_form_of_a_signed_in_admin() {
+    let f = fixture().await;
+    let big = vec![b'x'; 200 * 1024];
+    // Not signed in: the sign-in form's session may not send a large body.
+    let mut anonymous = Client::new(support::app(
+        &f.svc,
+        dialbridge_web::WebSettings::for_public_url("http://dial.example.com/"),
+    ));
+    let form = anonymous.get("/sign-in").await;
+    let csrf = csrf_of(&form.body);
+    let path = format!("/organizations/{}/acp/check", f.org.id);
+    let refused = anonymous.upload(&path, &csrf, "big.csv", &big).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Signed in, another form: refused too.
+    let mut client = signed_in(&f.svc).await;
+    let csrf = client.csrf("/").await;
+    let elsewhere = client
+        .upload(
+            &format!("/organizations/{}/invitation", f.org.id),
+            &csrf,
+            "big.csv",
+            &big,
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // The upload form reads it (and refuses the content, not the size).
+    let read = client.upload(&path, &csrf, "big.csv", &big).await;
+    assert_eq!(
+        read.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        read.body
+    );
+    assert!(read.body.contains("big.csv cannot be imported"));
+}
