@@ -867,3 +867,28 @@ async fn large_uploads_are_taken_only_by_the_upload_form_of_a_signed_in_admin() 
     );
     assert!(read.body.contains("big.csv cannot be imported"));
 }
+
+#[tokio::test]
+async fn the_live_pages_own_refresh_leaves_the_notice_for_the_page_after_an_action() {
+    let f = fixture().await;
+    support::fake_live(&f);
+    let mut client = signed_in(&f.svc).await;
+    let csrf = client.csrf("/live").await;
+    let muted = client
+        .post(
+            "/live/organizer-1/mute",
+            vec![("csrf", &csrf), ("participant", "2")],
+        )
+        .await;
+    assert_eq!(muted.status, StatusCode::SEE_OTHER, "{}", muted.body);
+    // The old page's script refreshes the rosters before the redirect is followed.
+    let refresh = client.get("/live?rosters=1").await;
+    assert!(refresh.body.contains("id=\"rosters\""));
+    assert!(
+        !refresh.body.contains("class=\"notice\""),
+        "{}",
+        refresh.body
+    );
+    let page = client.get("/live").await;
+    assert!(page.body.contains("The caller was muted."), "{}", page.body);
+}

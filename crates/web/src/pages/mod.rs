@@ -70,3 +70,18 @@ pub(crate) fn layout(
         section,
     }
 }
+
+/// The frame of a signed-in page that leaves the session's notice for the next full page.
+pub(crate) fn layout_keeping_notice(
+    admin: &crate::guard::Admin,
+    title: impl Into<String>,
+    section: &'static str,
+) -> render::Layout {
+    render::Layout {
+        title: title.into(),
+        signed_in_as: Some(admin.who.email.clone()),
+        csrf: admin.session.csrf.clone(),
+        notice: None,
+        section,
+    }
+}
