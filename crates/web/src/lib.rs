@@ -14,12 +14,11 @@
 //! * Authorization is the services' (`Caller`): pages show what the services return and the
 //!   errors they give, next to the form that caused them. Each action is one service call,
 //!   so one transaction: nothing is half-saved.
-//! * Plain links and forms; the one script (`static/live.js`, same origin only) only makes
-//!   the live meetings page update itself, which works without it.
+//! * Plain links and forms; two small scripts (same origin only) make the live meetings page
+//!   update itself and the invitation preview follow the typing; both pages work without.
 
 mod guard;
 mod pages;
-mod password;
 mod render;
 mod session;
 mod throttle;
@@ -131,9 +130,32 @@ pub fn router(admin: Arc<AdminService>, settings: WebSettings) -> Router {
             "/organizations/{id}/settings",
             post(pages::organization::save),
         )
+        .route(
+            "/organizations/{id}/invitation",
+            get(pages::invitation::show).post(pages::invitation::save),
+        )
+        .route(
+            "/organizations/{id}/invitation/preview",
+            post(pages::invitation::preview),
+        )
+        .route("/organizations/{id}/acp", get(pages::acp::show))
+        .route(
+            "/organizations/{id}/acp/export.csv",
+            get(pages::acp::export),
+        )
+        .route("/organizations/{id}/acp/check", post(pages::acp::check))
+        .route("/organizations/{id}/acp/import", post(pages::acp::confirm))
+        .route("/organizations/{id}/acp/cancel", post(pages::acp::cancel))
+        .route("/static/invitation.js", get(pages::invitation::script))
         .route("/licences", get(pages::licences::show))
         .route("/licences/{id}", post(pages::licences::set_seats))
         .route("/dial-outs", get(pages::dial_outs::list))
+        .route("/calls", get(pages::calls::list))
+        .route("/calls.csv", get(pages::calls::csv))
+        .route("/usage", get(pages::usage::show))
+        .route("/usage.csv", get(pages::usage::csv))
+        .route("/audit", get(pages::records::audit))
+        .route("/mail", get(pages::records::mail))
         .route("/live", get(pages::live::show))
         .route("/live/events", get(pages::live::events))
         .route("/live/{key}/{action}", post(pages::live::command))

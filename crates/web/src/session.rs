@@ -7,8 +7,6 @@
 //! session crates for axum bring a storage abstraction and signed cookies we do not use.
 
 use crate::token::new_token;
-use dialbridge_admin::services::Caller;
-use dialbridge_store::AdminAccountId;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -36,13 +34,8 @@ impl Default for SessionLimits {
     }
 }
 
-/// Who a session belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SignedIn {
-    pub account_id: AdminAccountId,
-    pub email: String,
-    pub caller: Caller,
-}
+/// Who a session belongs to (the admin services' answer to a sign-in).
+pub(crate) use dialbridge_admin::services::SignedIn;
 
 /// A session as handlers see it (a copy: the store's lock is not held while they work).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,11 +45,23 @@ pub(crate) struct SessionView {
     pub signed_in: Option<SignedIn>,
 }
 
+/// An uploaded file checked and waiting for the admin to confirm it (the import wizard):
+/// kept here, not sent back and forth through the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PendingUpload {
+    /// What the file is for, e.g. `acp-import:12`.
+    pub purpose: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
 #[derive(Debug)]
 struct Session {
     csrf: String,
     signed_in: Option<SignedIn>,
     notice: Option<String>,
+    /// At most one waiting upload per session: a new check replaces the last.
+    pending_upload: Option<PendingUpload>,
     started: Instant,
     last_seen: Instant,
 }
@@ -100,6 +105,7 @@ impl SessionStore {
             csrf: new_token(),
             signed_in,
             notice: None,
+            pending_upload: None,
             started: now,
             last_seen: now,
         };
@@ -135,6 +141,15 @@ impl SessionStore {
             .is_some_and(|s| !s.expired(&self.limits, now) && s.signed_in.is_some())
     }
 
+    /// The account as it is now (its role or organization may have changed since sign-in).
+    pub fn refresh_signed_in(&mut self, id: &str, fresh: SignedIn) {
+        if let Some(session) = self.sessions.get_mut(id) {
+            if session.signed_in.is_some() {
+                session.signed_in = Some(fresh);
+            }
+        }
+    }
+
     pub fn end(&mut self, id: &str) {
         self.sessions.remove(id);
     }
@@ -148,6 +163,21 @@ impl SessionStore {
 
     pub fn take_notice(&mut self, id: &str) -> Option<String> {
         self.sessions.get_mut(id).and_then(|s| s.notice.take())
+    }
+
+    pub fn keep_upload(&mut self, id: &str, upload: PendingUpload) {
+        if let Some(session) = self.sessions.get_mut(id) {
+            session.pending_upload = Some(upload);
+        }
+    }
+
+    /// The waiting upload for `purpose`, removed; one for another purpose stays.
+    pub fn take_upload(&mut self, id: &str, purpose: &str) -> Option<PendingUpload> {
+        let session = self.sessions.get_mut(id)?;
+        match &session.pending_upload {
+            Some(upload) if upload.purpose == purpose => session.pending_upload.take(),
+            _ => None,
+        }
     }
 
     #[cfg(test)]
@@ -177,7 +207,8 @@ impl SessionStore {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use dialbridge_store::Actor;
+    use dialbridge_admin::services::Caller;
+    use dialbridge_store::{Actor, AdminAccountId};
 
     fn admin() -> SignedIn {
         SignedIn {
@@ -247,6 +278,24 @@ mod tests {
         store.set_notice(&view.id, "saved".into());
         assert_eq!(store.take_notice(&view.id).as_deref(), Some("saved"));
         assert_eq!(store.take_notice(&view.id), None);
+    }
+
+    #[test]
+    fn a_waiting_upload_is_taken_once_and_only_for_its_purpose() {
+        let t0 = Instant::now();
+        let mut store = SessionStore::new(SessionLimits::default());
+        let view = store.start(Some(admin()), t0);
+        let other = store.start(Some(admin()), t0);
+        let upload = PendingUpload {
+            purpose: "acp-import:1".into(),
+            file_name: "acp.csv".into(),
+            bytes: b"organizer_id\n".to_vec(),
+        };
+        store.keep_upload(&view.id, upload.clone());
+        assert_eq!(store.take_upload(&other.id, "acp-import:1"), None);
+        assert_eq!(store.take_upload(&view.id, "acp-import:2"), None);
+        assert_eq!(store.take_upload(&view.id, "acp-import:1"), Some(upload));
+        assert_eq!(store.take_upload(&view.id, "acp-import:1"), None);
     }
 
     #[test]

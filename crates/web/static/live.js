@@ -18,7 +18,7 @@
       return;
     }
     fetching = true;
-    fetch("/live", { credentials: "same-origin", cache: "no-store" })
+    fetch("/live?rosters=1", { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         return response.ok ? response.text() : null;
       })

@@ -6,122 +6,12 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{header, Method, Request, StatusCode};
-use axum::Router;
+use axum::http::StatusCode;
 use dialbridge_admin::services::{Caller, OrganizerQuery};
 use dialbridge_store::{Page, Role};
 use dialbridge_web::WebSettings;
-use http_body_util::BodyExt;
-use std::net::SocketAddr;
+use support::client::Client;
 use support::{csrf_of, fixture, Fixture, ADMIN_EMAIL, PASSWORD};
-use tower::ServiceExt;
-
-struct Reply {
-    status: StatusCode,
-    location: Option<String>,
-    set_cookie: Vec<String>,
-    body: String,
-}
-
-/// A browser in miniature: keeps the session cookie, sends forms.
-struct Client {
-    app: Router,
-    cookie: Option<String>,
-    from: Option<SocketAddr>,
-}
-
-impl Client {
-    fn new(app: Router) -> Client {
-        Client {
-            app,
-            cookie: None,
-            from: None,
-        }
-    }
-
-    async fn send(&mut self, method: Method, path: &str, form: Option<Vec<(&str, &str)>>) -> Reply {
-        let mut request = Request::builder().method(method).uri(path);
-        if let Some(cookie) = &self.cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        let body = match form {
-            Some(fields) => {
-                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                Body::from(serde_urlencoded::to_string(fields).unwrap())
-            }
-            None => Body::empty(),
-        };
-        let mut request = request.body(body).unwrap();
-        if let Some(from) = self.from {
-            request.extensions_mut().insert(ConnectInfo(from));
-        }
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned());
-        let set_cookie: Vec<String> = response
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
-        for cookie in &set_cookie {
-            let pair = cookie.split(';').next().unwrap().to_owned();
-            self.cookie = if pair.ends_with('=') {
-                None
-            } else {
-                Some(pair)
-            };
-        }
-        let body = String::from_utf8(
-            response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
-        )
-        .unwrap();
-        Reply {
-            status,
-            location,
-            set_cookie,
-            body,
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Reply {
-        self.send(Method::GET, path, None).await
-    }
-
-    async fn post(&mut self, path: &str, form: Vec<(&str, &str)>) -> Reply {
-        self.send(Method::POST, path, Some(form)).await
-    }
-
-    /// Opens the sign-in form and submits it.
-    async fn sign_in(&mut self, email: &str, password: &str) -> Reply {
-        let form = self.get("/sign-in").await;
-        assert_eq!(form.status, StatusCode::OK);
-        let csrf = csrf_of(&form.body);
-        self.post(
-            "/sign-in",
-            vec![("csrf", &csrf), ("email", email), ("password", password)],
-        )
-        .await
-    }
-
-    /// The CSRF token of a signed-in page.
-    async fn csrf(&mut self, path: &str) -> String {
-        let page = self.get(path).await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        csrf_of(&page.body)
-    }
-}
 
 fn http_settings() -> WebSettings {
     WebSettings::for_public_url("http://dial.example.com/")

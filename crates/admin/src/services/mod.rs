@@ -26,6 +26,7 @@
 
 mod accounts;
 mod acp_import;
+mod call_history;
 mod call_path;
 mod call_records;
 mod called_number;
@@ -34,8 +35,10 @@ mod change;
 mod convert;
 mod default_numbers;
 mod dial_in;
+mod dial_in_details_mail;
 mod dial_outs;
 mod error;
+mod invitation_preview;
 mod invitations;
 mod licences;
 mod logs;
@@ -48,10 +51,12 @@ mod organizations;
 mod organizers;
 mod pin_check;
 mod settings;
+mod sign_in;
 mod tokens;
 
 pub use accounts::{api_token_hash, API_TOKEN_PREFIX, MIN_PASSWORD_CHARS};
 pub use acp_import::AcpImportOutcome;
+pub use call_history::number_digits;
 pub use call_path::{CallTarget, DialOutSettings, PinEntryState};
 pub use call_records::{
     call_records_csv, parse_time, usage_csv, utc, CallRecordInput, CallRecordQuery,
@@ -61,8 +66,12 @@ pub use caller::Caller;
 pub use change::DialInOutcome;
 pub use default_numbers::DefaultNumbers;
 pub use dial_in::{PinChoice, ProviderChoice};
+pub use dial_in_details_mail::DIAL_IN_DETAILS_SUBJECT;
 pub use dial_outs::{DialOutQuery, DialOutRecord};
 pub use error::{ServiceError, ServiceResult};
+pub use invitation_preview::{
+    check_invitation_customization, InvitationField, InvitationFieldError,
+};
 pub use invitations::{CalendarEvent, OrganizerInvitation};
 pub use logs::{AuditQuery, MailQuery, MailSummary};
 pub use mail_compose::sender_address;
@@ -76,6 +85,7 @@ pub use settings::{
     check_dial_out_cap, check_dial_out_countries, check_operator_number, SettingsPatch,
     DIAL_PAD_COMMANDS,
 };
+pub use sign_in::SignedIn;
 pub use tokens::{token_hash, TOKEN_PREFIX};
 
 use crate::rules::pin::PinHasher;

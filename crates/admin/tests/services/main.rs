@@ -9,6 +9,7 @@ mod common;
 mod harness;
 
 mod acp_import;
+mod admin_center;
 mod authorization;
 mod call_records;
 mod dial_in;

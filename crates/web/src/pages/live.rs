@@ -68,7 +68,20 @@ fn clock_time(unix: i64) -> String {
     )
 }
 
-pub(crate) async fn show(State(web): State<Web>, admin: Admin) -> Response {
+/// `?rosters=1`: the script's refresh, which swaps only the rosters; it must not take the
+/// one-shot notice meant for the page the admin's last action leads to (a command bumps
+/// the rosters' version, so the old page's refresh can race the redirect).
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct View {
+    #[serde(default)]
+    rosters: Option<String>,
+}
+
+pub(crate) async fn show(
+    State(web): State<Web>,
+    admin: Admin,
+    axum::extract::Query(view): axum::extract::Query<View>,
+) -> Response {
     let svc = web.admin();
     let caller = &admin.who.caller;
     // Read before the snapshot: a change in between makes the page look stale, never fresh.
@@ -77,7 +90,11 @@ pub(crate) async fn show(State(web): State<Web>, admin: Admin) -> Response {
         .map(|changes| *changes.borrow())
         .unwrap_or(0);
     let page = LivePage {
-        layout: super::layout(&web, &admin, "Live meetings", "live"),
+        layout: if view.rosters.is_some() {
+            super::layout_keeping_notice(&admin, "Live meetings", "live")
+        } else {
+            super::layout(&web, &admin, "Live meetings", "live")
+        },
         meetings: svc.live_meetings(caller),
         version,
         may_act: caller.role() != Role::ReadOnly,

@@ -304,6 +304,11 @@ async fn perform(
             .await
             .map(|o| after(o, "Dial-in is off."))
             .map_err(|e| ("dial-in", e)),
+        "send-dial-in-details" => svc
+            .send_dial_in_details(caller, id)
+            .await
+            .map(|_| Done::Notice("The dial-in details are in the mail outbox for the organizer."))
+            .map_err(|e| ("send-details", e)),
         "reset-pin" => {
             let choice = match form.pin.trim() {
                 "" => PinChoice::Random,

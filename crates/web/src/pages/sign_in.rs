@@ -1,9 +1,7 @@
 //! Sign-in and sign-out.
 
 use crate::guard::{removal_cookie, session_cookie, CurrentSession, Source};
-use crate::password;
 use crate::render::{self, Layout};
-use crate::session::SignedIn;
 use crate::Web;
 use askama::Template;
 use axum::extract::State;
@@ -11,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::CookieJar;
-use dialbridge_admin::services::Caller;
+use dialbridge_admin::services::ServiceError;
 use serde::Deserialize;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
@@ -98,14 +96,22 @@ pub(crate) async fn submit(
             "Enter your email address and password.".to_owned(),
         );
     }
-    let account = match password::check(web.admin(), &email, password).await {
-        Ok(Some(account)) => account,
-        Ok(None) => {
+    let signed_in = match web.admin().sign_in(&email, &password).await {
+        Ok(signed_in) => signed_in,
+        Err(ServiceError::Unauthenticated) => {
             web.throttle()
                 .record_failure(source, &email, Instant::now());
             return refuse(
                 StatusCode::UNAUTHORIZED,
                 "Wrong email address or password.".to_owned(),
+            );
+        }
+        Err(ServiceError::Forbidden) => {
+            web.throttle().record_success(&email);
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "This account belongs to no organization, so it cannot sign in; ask a platform admin."
+                    .to_owned(),
             );
         }
         Err(error) => {
@@ -114,24 +120,13 @@ pub(crate) async fn submit(
         }
     };
     web.throttle().record_success(&email);
-    let Ok(caller) = Caller::from_account(&account) else {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "This account belongs to no organization, so it cannot sign in; ask a platform admin."
-                .to_owned(),
-        );
-    };
-    let signed_in = SignedIn {
-        account_id: account.id,
-        email: account.email.clone(),
-        caller,
-    };
+    let account_id = signed_in.account_id;
     let fresh = {
         let mut sessions = web.sessions();
         sessions.end(&session.id);
         sessions.start(Some(signed_in), Instant::now())
     };
-    tracing::info!(account = %account.id, "admin signed in to the web admin center");
+    tracing::info!(account = %account_id, "admin signed in to the web admin center");
     (jar.add(session_cookie(&web, fresh.id)), Redirect::to("/")).into_response()
 }
 

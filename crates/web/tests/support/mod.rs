@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod browser;
+pub mod client;
+
 use axum::Router;
 use dialbridge_admin::live::{
     LiveCommand, LiveCommandError, LiveMeeting, LiveMeetings, LiveParticipant, LiveRole,
