@@ -91,6 +91,47 @@ fn whole_page_error(web: &Web, admin: &Admin, error: &ServiceError) -> Response 
     render::service_error(error, super::layout(web, admin, "", "licences"))
 }
 
+/// The check or the import refused the file: its row errors on the wizard, a missing right
+/// or organization as a whole page, anything else back at the start with the message.
+fn import_refused(
+    web: &Web,
+    admin: &Admin,
+    org: Organization,
+    file_name: String,
+    error: ServiceError,
+) -> Response {
+    match error {
+        ServiceError::InvalidFile(problems) => {
+            let step = Step::Refused {
+                file_name,
+                errors: problems.errors,
+            };
+            page(
+                web,
+                admin,
+                org,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                step,
+                None,
+            )
+        }
+        error @ (ServiceError::Forbidden | ServiceError::NotFound { .. }) => {
+            whole_page_error(web, admin, &error)
+        }
+        error => {
+            let status = render::status_of(&error);
+            page(
+                web,
+                admin,
+                org,
+                status,
+                Step::Start,
+                Some(error.to_string()),
+            )
+        }
+    }
+}
+
 pub(crate) async fn show(State(web): State<Web>, admin: Admin, Path(id): Path<String>) -> Response {
     let Some(id) = parse_id(&id) else {
         return super::not_found().await;
@@ -188,34 +229,7 @@ pub(crate) async fn check(
             };
             page(&web, &admin, org, StatusCode::OK, step, None)
         }
-        Err(ServiceError::InvalidFile(problems)) => {
-            let step = Step::Refused {
-                file_name,
-                errors: problems.errors,
-            };
-            page(
-                &web,
-                &admin,
-                org,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                step,
-                None,
-            )
-        }
-        Err(error @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
-            whole_page_error(&web, &admin, &error)
-        }
-        Err(error) => {
-            let status = render::status_of(&error);
-            page(
-                &web,
-                &admin,
-                org,
-                status,
-                Step::Start,
-                Some(error.to_string()),
-            )
-        }
+        Err(error) => import_refused(&web, &admin, org, file_name, error),
     }
 }
 
@@ -259,34 +273,7 @@ pub(crate) async fn confirm(
             web.sessions().set_notice(&admin.session.id, notice);
             Redirect::to(&format!("/organizations/{id}/acp")).into_response()
         }
-        Err(ServiceError::InvalidFile(problems)) => {
-            let step = Step::Refused {
-                file_name: upload.file_name,
-                errors: problems.errors,
-            };
-            page(
-                &web,
-                &admin,
-                org,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                step,
-                None,
-            )
-        }
-        Err(error @ (ServiceError::Forbidden | ServiceError::NotFound { .. })) => {
-            whole_page_error(&web, &admin, &error)
-        }
-        Err(error) => {
-            let status = render::status_of(&error);
-            page(
-                &web,
-                &admin,
-                org,
-                status,
-                Step::Start,
-                Some(error.to_string()),
-            )
-        }
+        Err(error) => import_refused(&web, &admin, org, upload.file_name, error),
     }
 }
 
